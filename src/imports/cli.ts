@@ -1,0 +1,3 @@
+import type { CliCommand } from '../cli.ts';
+
+export const importsCommands: Record<string, CliCommand> = {};

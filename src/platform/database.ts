@@ -1,0 +1,6 @@
+import type { PlatformTables } from './tables.ts';
+import type { ContactsTables } from '../contacts/tables.ts';
+import type { OrdersTables } from '../orders/tables.ts';
+
+// The whole schema as Kysely sees it: each capability declares its own tables beside its code.
+export interface Database extends PlatformTables, ContactsTables, OrdersTables {}
