@@ -1,0 +1,78 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import type { AttributeType } from './tables.ts';
+
+// Shared by the API and the CSV importer so that a value is accepted or refused the same way
+// whichever door it comes through.
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const emailSchema = z.email();
+
+export function normalizeEmail(raw: string): Checked<string> {
+  const value = raw.trim().toLowerCase();
+  if (value === '') return { ok: false, reason: 'E-mail is empty' };
+  if (value.length > 254 || !emailSchema.safeParse(value).success) return { ok: false, reason: `Not a valid e-mail address: ${raw}` };
+  return { ok: true, value };
+}
+
+/** Phones become E.164, read with the workspace's default country when they carry no +prefix. */
+export function normalizePhone(raw: string, defaultCountry: string): Checked<string> {
+  const trimmed = raw.trim();
+  if (trimmed === '') return { ok: false, reason: 'Phone number is empty' };
+  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry as CountryCode);
+  if (!parsed) return { ok: false, reason: `Not a phone number: ${raw}` };
+  if (!parsed.isValid()) return { ok: false, reason: `Not a valid phone number for ${parsed.country ?? defaultCountry}: ${raw}` };
+  return { ok: true, value: parsed.number };
+}
+
+export interface AttributeDefinition {
+  key: string;
+  type: AttributeType;
+  choices: string[] | null;
+}
+
+/** Coerces one custom attribute value to its defined type; strings (from CSV) are accepted too. */
+export function checkAttribute(def: AttributeDefinition, raw: unknown): Checked<string | number | boolean | null> {
+  if (raw === null || raw === undefined || raw === '') return { ok: true, value: null };
+  switch (def.type) {
+    case 'text':
+      if (typeof raw !== 'string') return { ok: false, reason: `${def.key}: expected text` };
+      if (raw.length > 10_000) return { ok: false, reason: `${def.key}: text longer than 10000 characters` };
+      return { ok: true, value: raw };
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, reason: `${def.key}: expected a number, got ${String(raw)}` };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      const s = String(raw).trim().toLowerCase();
+      if (['true', 'yes', '1', 'y'].includes(s)) return { ok: true, value: true };
+      if (['false', 'no', '0', 'n'].includes(s)) return { ok: true, value: false };
+      return { ok: false, reason: `${def.key}: expected true or false, got ${String(raw)}` };
+    }
+    case 'date': {
+      const s = String(raw).trim();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s + 'T00:00:00Z'))) {
+        return { ok: false, reason: `${def.key}: expected a date YYYY-MM-DD, got ${s}` };
+      }
+      return { ok: true, value: s };
+    }
+    case 'choice': {
+      const s = String(raw);
+      if (!def.choices?.includes(s)) return { ok: false, reason: `${def.key}: unknown choice "${s}" (allowed: ${(def.choices ?? []).join(', ')})` };
+      return { ok: true, value: s };
+    }
+  }
+}
+
+/** A date of birth: a real calendar date, not in the future. */
+export function checkBirthday(raw: string): Checked<string> {
+  const s = raw.trim();
+  const t = Date.parse(s + 'T00:00:00Z');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) {
+    return { ok: false, reason: `Birthday must be a date YYYY-MM-DD, got ${raw}` };
+  }
+  if (t > Date.now()) return { ok: false, reason: 'Birthday is in the future' };
+  return { ok: true, value: s };
+}
