@@ -25,3 +25,9 @@ export async function reassignOrdersOnMerge(db: Executor, workspaceId: string, f
   void db; void workspaceId; void fromId; void intoId;
   throw new Error('reassignOrdersOnMerge: implemented by the orders capability');
 }
+
+/** Set-based recompute for every customer of a workspace (after bulk loads: import, demo data). */
+export async function recomputeOrderFiguresForWorkspace(db: Executor, workspaceId: string): Promise<void> {
+  void db; void workspaceId;
+  throw new Error('recomputeOrderFiguresForWorkspace: implemented by the orders capability');
+}
