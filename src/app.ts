@@ -3,12 +3,13 @@ import cookie from '@fastify/cookie';
 import { authenticate } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { contactsRoutes } from './contacts/routes.ts';
-import { importsRoutes } from './imports/routes.ts';
+import { importsRoutes, registerCsvBodyParser } from './imports/routes.ts';
 import { ordersRoutes } from './orders/routes.ts';
 import type { Engine } from './platform/db.ts';
-import { installErrorHandler, registerRoutes, type RouteDef } from './platform/http.ts';
+import { installErrorHandler, installJsonBodyParser, registerRoutes, type RouteDef } from './platform/http.ts';
 import type { Logger } from './platform/log.ts';
 import { buildOpenApi } from './platform/openapi.ts';
+import { installWebApp } from './platform/web.ts';
 
 export const VERSION = '0.1.0';
 
@@ -28,9 +29,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   installErrorHandler(app);
+  installJsonBodyParser(app);
+  registerCsvBodyParser(app);
   registerRoutes(app, { engine: opts.engine, authenticate }, allRoutes);
   const doc = buildOpenApi(allRoutes, VERSION);
   app.get('/api/openapi.json', async () => doc);
   app.get('/api/health', async () => ({ ok: true, engine: opts.engine.kind }));
+  await installWebApp(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { migrate } from './platform/migrate.ts';
 import { createLogger } from './platform/log.ts';
 import { authCommands } from './auth/cli.ts';
 import { importsCommands } from './imports/cli.ts';
+import { demoCommands } from './demo/cli.ts';
 
 export interface CliCommand {
   usage: string;
@@ -56,7 +57,7 @@ const core: Record<string, CliCommand> = {
   },
 };
 
-const commands: Record<string, CliCommand> = { ...core, ...authCommands, ...importsCommands };
+const commands: Record<string, CliCommand> = { ...core, ...authCommands, ...importsCommands, ...demoCommands };
 
 function usage(): string {
   return ['Usage: rapport <command>', '', ...Object.values(commands).map((c) => '  ' + c.usage)].join('\n');

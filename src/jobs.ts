@@ -1,4 +1,5 @@
 import type { JobHandler } from './platform/jobs.ts';
+import { importJobHandlers } from './imports/jobs.ts';
 
 // Every background job kind, in one map: capability → handler.
-export const jobHandlers: Record<string, JobHandler> = {};
+export const jobHandlers: Record<string, JobHandler> = { ...importJobHandlers };

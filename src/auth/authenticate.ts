@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Executor } from '../platform/http.ts';
+import { touchApiKey } from './api-keys.ts';
 import { sha256 } from './tokens.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
@@ -17,6 +18,7 @@ export async function authenticate(req: FastifyRequest, db: Executor): Promise<A
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return null;
+    await touchApiKey(db, row.id, row.last_used_at);
     return { workspaceId: row.workspace_id, role: row.role, userId: null, apiKeyId: row.id, via: 'api_key' };
   }
   const token = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];

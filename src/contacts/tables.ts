@@ -36,6 +36,14 @@ export interface ContactsTables {
     value: string;
     contact_id: string;
   };
+  /** migrations/0006: one row per tag of a live contact, kept by the contact_tags_sync trigger. */
+  contact_tags: {
+    workspace_id: string;
+    kind: ContactKind;
+    tag: string;
+    name_key: string;
+    contact_id: string;
+  };
   attribute_definitions: {
     workspace_id: string;
     key: string;

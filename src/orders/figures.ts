@@ -1,6 +1,12 @@
+import { sql } from 'kysely';
 import type { Executor } from '../platform/http.ts';
+import { NotFound } from '../platform/errors.ts';
+import { lockCustomerFigures, toNumber, toNumberOrNull, iso, workspaceSettings } from './common.ts';
+import { refreshFiguresStatement } from './figures-sql.ts';
 
-// Contract used by contacts/ (the 360 view and merge). The orders capability implements it.
+// Contract used by contacts/ (the 360 view and merge) and the demo generator.
+// The figures live in contact_order_stats and are rewritten by every order and payment write in
+// the writer's transaction; readers never compute them. Definitions: see figures-sql.ts.
 
 export interface OrderFigures {
   firstOrderAt: string | null;
@@ -16,18 +22,83 @@ export interface OrderFigures {
 
 /** The figures kept current on every order write; zeros for a customer who never ordered. */
 export async function getOrderFigures(db: Executor, workspaceId: string, contactId: string): Promise<OrderFigures> {
-  void db; void workspaceId; void contactId;
-  throw new Error('getOrderFigures: implemented by the orders capability');
+  const row = await db
+    .selectFrom('workspaces as w')
+    .leftJoin('contact_order_stats as s', (j) => j.onRef('s.workspace_id', '=', 'w.id').on('s.contact_id', '=', contactId))
+    .leftJoin('products as p', (j) => j.onRef('p.id', '=', 's.favourite_product_id').onRef('p.workspace_id', '=', 'w.id'))
+    .select([
+      'w.currency',
+      's.first_order_at',
+      's.last_order_at',
+      's.order_count',
+      's.total_minor',
+      's.avg_minor',
+      's.median_gap_days',
+      's.favourite_product_id',
+      's.favourite_sku',
+      's.amount_due_minor',
+      'p.sku as product_sku',
+      'p.name as product_name',
+    ])
+    .where('w.id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('Workspace');
+  const sku = row.product_sku ?? row.favourite_sku;
+  return {
+    firstOrderAt: iso(row.first_order_at),
+    lastOrderAt: iso(row.last_order_at),
+    orderCount: toNumber(row.order_count),
+    totalMinor: toNumber(row.total_minor),
+    averageMinor: toNumber(row.avg_minor),
+    medianGapDays: toNumberOrNull(row.median_gap_days),
+    favouriteProduct: sku ? { id: row.favourite_product_id ?? null, sku, name: row.product_name ?? null } : null,
+    amountDueMinor: toNumber(row.amount_due_minor),
+    currency: row.currency,
+  };
 }
 
-/** Moves every order, payment and complaint of `fromId` to `intoId` and recomputes the figures of `intoId`. */
+/**
+ * Rewrites the figures of the given customers from their orders and payments. Callers inside a
+ * write path must already hold lockCustomerFigures for these ids (the order services do).
+ */
+export async function refreshOrderFigures(db: Executor, workspaceId: string, contactIds: string[], currency?: string): Promise<void> {
+  const ids = [...new Set(contactIds)];
+  if (ids.length === 0) return;
+  const cur = currency ?? (await workspaceSettings(db, workspaceId)).currency;
+  await refreshFiguresStatement(workspaceId, cur, ids).execute(db);
+}
+
+/** Moves every order, payment and complaint of `fromId` to `intoId` and recomputes the figures of both. */
 export async function reassignOrdersOnMerge(db: Executor, workspaceId: string, fromId: string, intoId: string): Promise<void> {
-  void db; void workspaceId; void fromId; void intoId;
-  throw new Error('reassignOrdersOnMerge: implemented by the orders capability');
+  if (fromId === intoId) return;
+  const found = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [fromId, intoId])
+    .execute();
+  if (found.length !== 2) throw new NotFound('Contact');
+  await lockCustomerFigures(db, workspaceId, [fromId, intoId]);
+  for (const table of ['orders', 'payments', 'complaints'] as const) {
+    await db.updateTable(table).set({ contact_id: intoId }).where('workspace_id', '=', workspaceId).where('contact_id', '=', fromId).execute();
+  }
+  await refreshOrderFigures(db, workspaceId, [fromId, intoId]);
 }
 
-/** Set-based recompute for every customer of a workspace (after bulk loads: import, demo data). */
+/**
+ * Set-based recompute for every customer of a workspace (after bulk loads: import, demo data).
+ * One statement; see figures-sql.ts. It runs in a transaction (the caller's, or its own) so that
+ * two settings can be scoped to it: the planner's row estimate for the full join is far too high,
+ * which triggers JIT compilation costing seconds for a query that runs once; and the sorts and
+ * hashes over millions of orders need more than the default 4MB to stay off disk.
+ */
 export async function recomputeOrderFiguresForWorkspace(db: Executor, workspaceId: string): Promise<void> {
-  void db; void workspaceId;
-  throw new Error('recomputeOrderFiguresForWorkspace: implemented by the orders capability');
+  const run = async (trx: Executor) => {
+    const { currency } = await workspaceSettings(trx, workspaceId);
+    await sql`set local jit = off`.execute(trx);
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    await refreshFiguresStatement(workspaceId, currency, null).execute(trx);
+  };
+  if (db.isTransaction) await run(db);
+  else await db.transaction().execute(run);
 }

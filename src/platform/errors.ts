@@ -52,3 +52,12 @@ export class PayloadTooLarge extends DomainError {
     super('payload_too_large', message);
   }
 }
+/** Too many attempts (e.g. the sign-in brake); retryAfterSeconds becomes the Retry-After header. */
+export class TooManyRequests extends DomainError {
+  constructor(
+    message = 'Too many attempts; try again later',
+    readonly retryAfterSeconds?: number,
+  ) {
+    super('rate_limited', message);
+  }
+}

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { z, type ZodType } from 'zod';
 import type { Database } from './database.ts';
 import type { Db, Engine } from './db.ts';
-import { DomainError, Forbidden, Unauthorized, Unprocessable, ValidationError, type FieldErrors } from './errors.ts';
+import { DomainError, Forbidden, TooManyRequests, Unauthorized, Unprocessable, ValidationError, type FieldErrors } from './errors.ts';
 import type { Role } from './tables.ts';
 
 export type Executor = Db | Transaction<Database>;
@@ -64,6 +64,11 @@ export interface RouteDef<B = any, Q = any, P = any> {
   status?: number;
   /** Raw handlers (streams, files) manage the reply themselves and get no transaction. */
   raw?: boolean;
+  /**
+   * The answer carries a one-time secret (a new API key, a temporary password): it is never
+   * stored for Idempotency-Key replay, since that would keep the secret in clear in the database.
+   */
+  secretResponse?: boolean;
   handler(ctx: RouteContext, input: { body: B; query: Q; params: P }): Promise<unknown>;
 }
 
@@ -224,7 +229,7 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps, routes: Rou
         const key = req.headers['idempotency-key'];
         const result = await engine.db.transaction().execute(async (trx) => {
           const run = async () => ({ status, body: await r.handler(makeCtx(trx), input) });
-          if (r.method === 'POST' && typeof key === 'string' && key !== '') {
+          if (r.method === 'POST' && !r.secretResponse && typeof key === 'string' && key !== '') {
             return withIdempotency(trx, auth, req, key, run);
           }
           return run();
@@ -234,6 +239,44 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps, routes: Rou
       },
     });
   }
+}
+
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a JSON text, counted on the raw string so a hostile body is never recursed over. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return max;
+}
+
+/**
+ * JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 400 before parsing: V8 parses
+ * them fine, but every later recursive walk (JSON.stringify for idempotency hashes and jsonb,
+ * validation) would overflow the stack and turn hostile input into a 500.
+ */
+export function installJsonBodyParser(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      done(new ValidationError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, { _: ['Too deeply nested'] }), undefined);
+      return;
+    }
+    parse(req, text, done);
+  });
 }
 
 /** Maps domain, validation, body-size and database errors to one JSON shape. */
@@ -252,7 +295,9 @@ export function installErrorHandler(app: FastifyInstance): void {
           forbidden: 403,
           unprocessable: 422,
           payload_too_large: 413,
+          rate_limited: 429,
         }[err.code] ?? 400;
+      if (err instanceof TooManyRequests && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
       return send(status, err.code, err.message, err.fields);
     }
     if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err?.statusCode === 413) {
@@ -276,9 +321,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return send(500, 'internal', 'Internal error');
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}`, requestId: req.id } }),
-  );
 }
 
 function isDatabaseDown(err: any): boolean {

@@ -1,0 +1,132 @@
+import { createReadStream } from 'node:fs';
+import { parse, type Parser } from 'csv-parse';
+
+// Streams a CSV file as batches of records, each tagged with the physical line where it starts.
+// csv-parse's own `lines` counter counts a CRLF inside a quoted field as two lines, so lines are
+// counted here from the newlines inside each record. Memory stays bounded by one batch plus one
+// read chunk, whatever the file size.
+
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** A record csv-parse could not read (e.g. a stray quote): reported, not fatal. */
+export interface CsvBadRecord {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+export interface CsvBatch {
+  records: CsvRecord[];
+  bad: CsvBadRecord[];
+  /** Bytes of the file read so far (for progress by bytes). */
+  bytesRead: number;
+}
+
+const READ_CHUNK = 1 << 20;
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function recordNewlines(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) if (f.indexOf('\n') !== -1) n += countNewlines(f);
+  return n;
+}
+
+function newParser(onRecord: (fields: string[]) => void, onBad: (reason: string, raw: string) => void): Parser {
+  const parser = parse({
+    bom: true,
+    relax_quotes: true, // a stray quote inside a field is kept as text rather than derailing the rest of the file
+    relax_column_count: true, // column count is checked per record so a short row is reported, not fatal
+    skip_records_with_error: true,
+    on_skip: (err, raw) => {
+      onBad(err?.message ?? 'Unreadable CSV record', raw ?? '');
+      return undefined;
+    },
+  });
+  // In flowing mode csv-parse emits 'data' synchronously inside write(), in file order with
+  // on_skip; on_record would do the same but builds a context object per record.
+  parser.on('data', onRecord);
+  return parser;
+}
+
+function isEmptyLine(fields: string[]): boolean {
+  return fields.length === 1 && fields[0] === '';
+}
+
+/**
+ * Yields the header (first non-empty record) and then batches of records.
+ * `skip` drops that many data records first (resuming an import after its last committed batch).
+ */
+export async function* readCsvBatches(path: string, opts: { batchSize: number; skip?: number }): AsyncGenerator<CsvBatch & { header: string[] | null }> {
+  let header: string[] | null = null;
+  let nextLine = 1;
+  let toSkip = opts.skip ?? 0;
+  let records: CsvRecord[] = [];
+  let bad: CsvBadRecord[] = [];
+  let bytesRead = 0;
+
+  const parser = newParser(
+    (fields) => {
+      const line = nextLine;
+      nextLine += 1 + recordNewlines(fields);
+      if (isEmptyLine(fields)) return;
+      if (header === null) {
+        header = fields.map((h) => h.trim());
+        return;
+      }
+      if (toSkip > 0) {
+        toSkip--;
+        return;
+      }
+      records.push({ line, fields });
+    },
+    (reason, raw) => {
+      const line = nextLine;
+      nextLine += countNewlines(raw.replace(/\r?\n$/, '')) + 1;
+      if (toSkip > 0) {
+        toSkip--;
+        return;
+      }
+      bad.push({ line, reason, raw: raw.replace(/\r?\n$/, '') });
+    },
+  );
+  const failed = new Promise<never>((_, reject) => parser.once('error', reject));
+  failed.catch(() => undefined);
+
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    for await (const chunk of file as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      if (!parser.write(chunk)) await Promise.race([new Promise((r) => parser.once('drain', r)), failed]);
+      for (;;) {
+        if (records.length < opts.batchSize) break;
+        const all = records;
+        const badNow = bad;
+        records = all.slice(opts.batchSize);
+        bad = [];
+        yield { header, records: all.slice(0, opts.batchSize), bad: badNow, bytesRead };
+      }
+    }
+    parser.end();
+    await Promise.race([new Promise((r) => parser.once('end', r)), failed]);
+    // Always a final batch, possibly empty, so an empty file still reports its (missing) header.
+    yield { header, records, bad, bytesRead };
+  } finally {
+    file.destroy();
+  }
+}
+
+/** Reads only the header and the first `n` records (for the upload preview). */
+export async function previewCsv(path: string, n: number): Promise<{ header: string[]; rows: CsvRecord[] }> {
+  for await (const batch of readCsvBatches(path, { batchSize: n })) {
+    return { header: batch.header ?? [], rows: batch.records.slice(0, n) };
+  }
+  return { header: [], rows: [] };
+}

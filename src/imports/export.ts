@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import type { Executor } from '../platform/http.ts';
+import type { ImportKind } from './tables.ts';
+
+// CSV exports, streamed in keyset pages so a million contacts never sit in memory.
+//
+// CSV injection (OWASP): a cell starting with = + - @ tab or CR is a formula to a spreadsheet,
+// so it gets a leading apostrophe. Phone numbers are E.164 ("+358…") and get one too; the
+// importer strips exactly that apostrophe again (validate-contacts.ts unneutralise), so an
+// export re-imports losslessly while a spreadsheet shows the text instead of evaluating it.
+//
+// Keyset cursors carry timestamps as PostgreSQL text: a JS Date keeps milliseconds only, and rows
+// loaded in one transaction share a microsecond now(), so a Date cursor would repeat or skip rows.
+
+const PAGE = 2000;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutralise(v: string): string {
+  return FORMULA_START.test(v) ? `'${v}` : v;
+}
+
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = neutralise(v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvRow(values: unknown[]): string {
+  return values.map(csvCell).join(',') + '\r\n';
+}
+
+/** UTF-8 byte order mark: spreadsheets then read Cyrillic and Persian names correctly. */
+const BOM = '\uFEFF';
+
+const dateOnly = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d == null ? null : String(d).slice(0, 10));
+
+export async function* exportCsv(db: Executor, workspaceId: string, kind: ImportKind): AsyncGenerator<string> {
+  if (kind === 'orders') yield* exportOrders(db, workspaceId);
+  else yield* exportContacts(db, workspaceId, kind);
+}
+
+async function* exportContacts(db: Executor, workspaceId: string, kind: 'people' | 'companies'): AsyncGenerator<string> {
+  const defs = await db
+    .selectFrom('attribute_definitions')
+    .select('key')
+    .where('workspace_id', '=', workspaceId)
+    .where('applies_to', 'in', [kind === 'people' ? 'person' : 'company', 'both'])
+    .orderBy('key')
+    .execute();
+  const attrKeys = defs.map((d) => d.key);
+  const common = ['Email', 'Other emails', 'Phone', 'Other phones', 'Locale', 'Time zone', 'Tags', 'Source', 'External ID', 'Other external IDs'];
+  const head = kind === 'people' ? ['First name', 'Last name', ...common, 'Birthday', 'Company'] : ['Name', ...common];
+  yield BOM + csvRow([...head, ...attrKeys.map((k) => `attr.${k}`)]);
+
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    let q = db
+      .selectFrom('contacts as c')
+      .leftJoin('contacts as co', (j) => j.onRef('co.id', '=', 'c.company_id').on('co.workspace_id', '=', workspaceId))
+      .select([
+        'c.id', sql<string>`c.created_at::text`.as('at'), 'c.first_name', 'c.last_name', 'c.name', 'c.emails', 'c.phones', 'c.external_ids', 'c.locale',
+        'c.time_zone', 'c.birthday', 'c.source', 'c.tags', 'c.attributes', 'co.name as company_name',
+      ])
+      .where('c.workspace_id', '=', workspaceId)
+      .where('c.kind', '=', kind === 'people' ? 'person' : 'company')
+      .where('c.merged_into', 'is', null)
+      .where('c.deleted_at', 'is', null);
+    if (after) {
+      const a = after;
+      q = q.where(sql<boolean>`(c.created_at, c.id) > (${a.at}::timestamptz, ${a.id}::uuid)`);
+    }
+    const rows = await q.orderBy('c.created_at').orderBy('c.id').limit(PAGE).execute();
+    let chunk = '';
+    for (const r of rows) {
+      const emails = r.emails ?? [];
+      const phones = r.phones ?? [];
+      const ext = r.external_ids ?? [];
+      const commonValues = [
+        emails[0], emails.slice(1).join(';'), phones[0], phones.slice(1).join(';'), r.locale, r.time_zone,
+        (r.tags ?? []).join(';'), r.source, ext[0], ext.slice(1).join(';'),
+      ];
+      const attrs = (r.attributes ?? {}) as Record<string, unknown>;
+      const attrValues = attrKeys.map((k) => attrs[k]);
+      chunk += csvRow(
+        kind === 'people'
+          ? [r.first_name, r.last_name, ...commonValues, dateOnly(r.birthday), r.company_name, ...attrValues]
+          : [r.name, ...commonValues, ...attrValues],
+      );
+    }
+    if (chunk) yield chunk;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1];
+    after = { at: last.at, id: last.id };
+  }
+}
+
+async function* exportOrders(db: Executor, workspaceId: string): AsyncGenerator<string> {
+  yield BOM + csvRow(['Order number', 'Ordered at', 'Status', 'Currency', 'Customer email', 'Customer phone', 'Customer ID', 'SKU', 'Product', 'Quantity', 'Unit price (minor)']);
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    let q = db
+      .selectFrom('orders as o')
+      .innerJoin('contacts as c', 'c.id', 'o.contact_id')
+      .select(['o.id', sql<string>`o.ordered_at::text`.as('at'), 'o.external_id', 'o.ordered_at', 'o.status', 'o.currency', 'c.emails', 'c.phones', 'c.external_ids'])
+      .where('o.workspace_id', '=', workspaceId)
+      .where('c.workspace_id', '=', workspaceId);
+    if (after) {
+      const a = after;
+      q = q.where(sql<boolean>`(o.ordered_at, o.id) > (${a.at}::timestamptz, ${a.id}::uuid)`);
+    }
+    const orders = await q.orderBy('o.ordered_at').orderBy('o.id').limit(PAGE).execute();
+    if (orders.length === 0) return;
+    const lines = await db
+      .selectFrom('order_lines')
+      .select(['order_id', 'sku', 'name', 'quantity', 'unit_price_minor'])
+      .where('workspace_id', '=', workspaceId)
+      .where('order_id', 'in', orders.map((o) => o.id))
+      .orderBy('order_id')
+      .orderBy('sku')
+      .execute();
+    const byOrder = new Map<string, typeof lines>();
+    for (const l of lines) {
+      const list = byOrder.get(l.order_id) ?? [];
+      list.push(l);
+      byOrder.set(l.order_id, list);
+    }
+    let chunk = '';
+    for (const o of orders) {
+      const head = [o.external_id ?? o.id, o.ordered_at, o.status, o.currency, o.emails?.[0], o.phones?.[0], o.external_ids?.[0]];
+      const ls = byOrder.get(o.id) ?? [];
+      if (ls.length === 0) chunk += csvRow([...head, null, null, null, null]);
+      for (const l of ls) chunk += csvRow([...head, l.sku, l.name, l.quantity, String(l.unit_price_minor)]);
+    }
+    yield chunk;
+    if (orders.length < PAGE) return;
+    const last = orders[orders.length - 1];
+    after = { at: last.at, id: last.id };
+  }
+}

@@ -1,0 +1,256 @@
+import { sql } from 'kysely';
+import type { AttributeDefinition } from '../contacts/normalize.ts';
+import { recomputeOrderFiguresForWorkspace } from '../orders/figures.ts';
+import type { Engine } from '../platform/db.ts';
+import { NotFound } from '../platform/errors.ts';
+import { inBatchTransaction, profile, type BatchTx } from './batch-db.ts';
+import { readCsvBatches, type CsvBatch, type CsvRecord } from './csv-reader.ts';
+import { loadContactBatch } from './load-contacts.ts';
+import { loadOrderBatch } from './load-orders.ts';
+import { resolveMapping } from './mapping.ts';
+import type { ImportKind } from './tables.ts';
+import { dedupeRows, validateContact, type ContactRow, type Rejection } from './validate-contacts.ts';
+import { validateOrderLine, type OrderLineRow } from './validate-orders.ts';
+
+// Runs one uploaded import to the end: read → validate → dedupe → load, batch by batch. Each
+// batch commits with the import's counters, so GET /imports/:id shows real progress and a job
+// retried after a crash resumes after the last committed batch instead of starting over.
+
+/** Rows per transaction. Smaller on PGlite: its one connection is held for a whole batch. */
+export const DEFAULT_BATCH_SIZE = { postgres: 5_000, pglite: 2_000 } as const;
+
+export interface ImportCounts {
+  rowsDone: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  rejected: number;
+  extra: Record<string, number>;
+}
+
+export interface ImportProgress extends ImportCounts {
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface RunOptions {
+  batchSize?: number;
+  onProgress?(p: ImportProgress): void | Promise<void>;
+}
+
+/** The rejected record as a CSV line again, for the report. */
+export function csvLine(fields: string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+}
+
+const stripNul = (s: string) => (s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+
+interface Prepared {
+  rowsConsumed: number;
+  bytesRead: number;
+  rejections: Rejection[];
+  load(tx: BatchTx): Promise<{ created: number; updated: number; unchanged: number; duplicates: number; extra: Record<string, number>; rejections: Rejection[] }>;
+}
+
+export async function runImport(engine: Engine, importId: string, opts: RunOptions = {}): Promise<ImportCounts> {
+  const db = engine.db;
+  const imp = await db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+  if (!imp) throw new NotFound('Import');
+  const ws = await db.selectFrom('workspaces').select(['default_country', 'currency']).where('id', '=', imp.workspace_id).executeTakeFirstOrThrow();
+  const counts: ImportCounts = {
+    rowsDone: Number(imp.rows_done),
+    created: Number(imp.created_count),
+    updated: Number(imp.updated_count),
+    unchanged: Number(imp.unchanged_count),
+    duplicates: Number(imp.duplicate_count),
+    rejected: Number(imp.rejected_count),
+    extra: { ...(imp.extra ?? {}) },
+  };
+  if (imp.state === 'succeeded') return counts;
+  await db
+    .updateTable('imports')
+    .set({ state: 'running', error: null, started_at: imp.started_at ?? new Date(), updated_at: new Date() })
+    .where('id', '=', importId)
+    .execute();
+
+  const kind = imp.kind as ImportKind;
+  const appliesTo = kind === 'people' ? 'person' : 'company';
+  const defs = await db
+    .selectFrom('attribute_definitions')
+    .select(['key', 'type', 'choices'])
+    .where('workspace_id', '=', imp.workspace_id)
+    .where('applies_to', 'in', [appliesTo, 'both'])
+    .execute();
+  const attributeDefs = new Map<string, AttributeDefinition>(defs.map((d) => [d.key, d as AttributeDefinition]));
+
+  // Planner statistics: a workspace that was empty at the last ANALYZE looks empty to the planner,
+  // which then picks per-workspace scans where key lookups are right. Refresh them after the first
+  // batch and each time the rows this import added grow tenfold (a few times per million rows).
+  // Only the columns behind the misestimate: a full ANALYZE also samples every expression index.
+  const analyzeTables =
+    'contacts (workspace_id, kind), contact_identities (workspace_id)' + (kind === 'orders' ? ', orders (workspace_id), order_lines (workspace_id)' : '');
+  let analyzeAt = 1;
+  const maybeAnalyze = async () => {
+    if (counts.created < analyzeAt) return;
+    analyzeAt = Math.max(counts.created, 1) * 10;
+    const t0 = performance.now();
+    await sql.raw(`analyze ${analyzeTables}`).execute(db);
+    if (process.env.IMPORT_PROFILE) profile.set('ANALYZE', (profile.get('ANALYZE') ?? 0) + performance.now() - t0);
+  };
+
+  let bytesDone = Number(imp.bytes_done);
+  const bytesTotal = Number(imp.file_bytes);
+  try {
+    let inflight: Promise<void> | null = null;
+    let mapping: ReturnType<typeof resolveMapping> | null = null;
+    for await (const batch of readCsvBatches(imp.file_path, { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE[engine.kind], skip: counts.rowsDone })) {
+      if (!batch.header) break;
+      mapping ??= resolveMapping(kind, batch.header, (imp.mapping ?? {}) as Record<string, string>, new Set(attributeDefs.keys()));
+      const prepared = prepare(kind, batch, {
+        headers: batch.header,
+        mapping,
+        defaultCountry: ws.default_country,
+        defaultCurrency: ws.currency,
+        attributeDefs,
+        workspaceId: imp.workspace_id,
+      });
+      // Validation of this batch overlapped the database work of the previous one; now wait for it.
+      if (inflight) await inflight;
+      const write = async () => {
+        const r = await inBatchTransaction(engine, async (tx) => {
+          const loaded = await prepared.load(tx);
+          const rejections = [...prepared.rejections, ...loaded.rejections];
+          if (rejections.length) {
+            await tx.query(
+              `insert into import_rejections (workspace_id, import_id, line, reason, raw)
+               select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[]) on conflict do nothing`,
+              [imp.workspace_id, importId, rejections.map((x) => x.line), rejections.map((x) => stripNul(x.reason)), rejections.map((x) => stripNul(x.raw))],
+            );
+          }
+          const extra = { ...counts.extra };
+          for (const [k, v] of Object.entries(loaded.extra)) extra[k] = (extra[k] ?? 0) + v;
+          await tx.query(
+            `update imports set rows_done = rows_done + $2, bytes_done = $3, created_count = created_count + $4,
+               updated_count = updated_count + $5, unchanged_count = unchanged_count + $6, duplicate_count = duplicate_count + $7,
+               rejected_count = rejected_count + $8, extra = $9, updated_at = now()
+             where id = $1`,
+            [importId, prepared.rowsConsumed, prepared.bytesRead, loaded.created, loaded.updated, loaded.unchanged, loaded.duplicates, rejections.length, JSON.stringify(extra)],
+          );
+          return { loaded, rejected: rejections.length, extra };
+        });
+        counts.rowsDone += prepared.rowsConsumed;
+        counts.created += r.loaded.created;
+        counts.updated += r.loaded.updated;
+        counts.unchanged += r.loaded.unchanged;
+        counts.duplicates += r.loaded.duplicates;
+        counts.rejected += r.rejected;
+        counts.extra = r.extra;
+        bytesDone = prepared.bytesRead;
+        await maybeAnalyze();
+        await opts.onProgress?.({ ...counts, bytesDone, bytesTotal });
+      };
+      inflight = write();
+      inflight.catch(() => undefined); // awaited on the next turn or below
+    }
+    if (inflight) await inflight;
+    if (kind === 'orders' && counts.created + counts.updated > 0) await recomputeOrderFiguresForWorkspace(db, imp.workspace_id);
+    await db
+      .updateTable('imports')
+      .set({ state: 'succeeded', bytes_done: bytesTotal, finished_at: new Date(), updated_at: new Date() })
+      .where('id', '=', importId)
+      .execute();
+    await db
+      .insertInto('audit_log')
+      .values({
+        workspace_id: imp.workspace_id,
+        actor_user_id: imp.created_by,
+        action: 'import.complete',
+        entity: 'import',
+        entity_id: importId,
+        after: JSON.stringify({ kind, ...counts }),
+      })
+      .execute();
+    return counts;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await db
+      .updateTable('imports')
+      .set({ state: 'failed', error: message.slice(0, 2000), updated_at: new Date() })
+      .where('id', '=', importId)
+      .execute();
+    throw err;
+  }
+}
+
+interface PrepareContext {
+  headers: string[];
+  mapping: ReturnType<typeof resolveMapping>;
+  defaultCountry: string;
+  defaultCurrency: string;
+  attributeDefs: Map<string, AttributeDefinition>;
+  workspaceId: string;
+}
+
+function hasNul(rec: CsvRecord): boolean {
+  for (const f of rec.fields) if (f.includes('\u0000')) return true;
+  return false;
+}
+
+/** The CPU half of a batch (parse is done; validate and dedupe), kept apart so it can overlap the database half. */
+function prepare(kind: ImportKind, batch: CsvBatch, ctx: PrepareContext): Prepared {
+  const rejections: Rejection[] = batch.bad.map((b) => ({ line: b.line, reason: b.reason, raw: b.raw }));
+  const byLine = new Map<number, string[]>();
+  const rawOf = (line: number) => csvLine(byLine.get(line) ?? []);
+  const reject = (rec: CsvRecord, reason: string) => rejections.push({ line: rec.line, reason, raw: csvLine(rec.fields) });
+  const base = { rowsConsumed: batch.records.length + batch.bad.length, bytesRead: batch.bytesRead, rejections };
+
+  if (kind === 'orders') {
+    const rows: OrderLineRow[] = [];
+    const octx = { headers: ctx.headers, mapping: ctx.mapping, defaultCountry: ctx.defaultCountry, defaultCurrency: ctx.defaultCurrency };
+    for (const rec of batch.records) {
+      if (hasNul(rec)) reject(rec, 'Contains a NUL character');
+      else {
+        const r = validateOrderLine(octx, rec);
+        if (typeof r === 'string') reject(rec, r);
+        else {
+          rows.push(r);
+          byLine.set(rec.line, rec.fields);
+        }
+      }
+    }
+    return {
+      ...base,
+      async load(tx) {
+        const r = await loadOrderBatch(tx, { workspaceId: ctx.workspaceId, rows, rawOf });
+        return { ...r, extra: { customersCreated: r.customersCreated, productsCreated: r.productsCreated } };
+      },
+    };
+  }
+
+  const cctx = { kind, headers: ctx.headers, mapping: ctx.mapping, defaultCountry: ctx.defaultCountry, attributeDefs: ctx.attributeDefs };
+  const rows: ContactRow[] = [];
+  for (const rec of batch.records) {
+    if (hasNul(rec)) {
+      reject(rec, 'Contains a NUL character');
+      continue;
+    }
+    const r = validateContact(cctx, rec);
+    if (typeof r === 'string') reject(rec, r);
+    else {
+      rows.push(r);
+      byLine.set(rec.line, rec.fields);
+    }
+  }
+  const { groups, duplicates } = dedupeRows(kind, rows);
+  return {
+    ...base,
+    async load(tx) {
+      const r = await loadContactBatch(tx, { workspaceId: ctx.workspaceId, kind, groups, updateExisting: true, rawOf });
+      // Rows of a refused group count as rejected, not also as duplicates.
+      const refusedDuplicates = r.rejections.length - r.rejectedGroups;
+      const extra: Record<string, number> = kind === 'people' ? { companiesCreated: r.companiesCreated } : {};
+      return { ...r, duplicates: duplicates - refusedDuplicates, extra };
+    },
+  };
+}

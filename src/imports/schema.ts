@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Request shapes for the import and export endpoints.
+
+export const importKind = z.enum(['people', 'companies', 'orders']);
+
+export const uploadQuery = z.object({ kind: importKind, name: z.string().max(255).optional() }).strict();
+
+export const importParams = z.object({ id: z.uuid('Expected an import id') }).strict();
+
+/** {csvColumn: field}; a field is one of mapping.ts FIELDS, attr.<key>, or '' / 'ignore'. */
+export const startBody = z
+  .object({
+    mapping: z
+      .record(z.string().max(500), z.string().max(100))
+      .refine((m) => Object.keys(m).length <= 500, 'At most 500 columns'),
+  })
+  .strict();
+
+export const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const exportParams = z.object({ file: z.enum(['people.csv', 'companies.csv', 'orders.csv']) }).strict();

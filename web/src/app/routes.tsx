@@ -1,0 +1,17 @@
+import { lazy, type ReactElement } from 'react';
+
+// Each capability's pages, loaded on demand so the first screen stays small.
+const CustomersPage = lazy(() => import('../customers/CustomersPage.tsx'));
+const CustomerForm = lazy(() => import('../customers/CustomerForm.tsx'));
+const Customer360Page = lazy(() => import('../customers/Customer360Page.tsx'));
+const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
+const ImportWizard = lazy(() => import('../imports/ImportWizard.tsx'));
+
+export const appRoutes: Array<{ path: string; element: ReactElement }> = [
+  { path: '/customers', element: <CustomersPage /> },
+  { path: '/customers/new', element: <CustomerForm /> },
+  { path: '/customers/:id', element: <Customer360Page /> },
+  { path: '/customers/:id/edit', element: <CustomerForm /> },
+  { path: '/imports', element: <ImportWizard /> },
+  { path: '/settings/*', element: <SettingsPage /> },
+];

@@ -1,0 +1,51 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, get, post, setCsrfToken } from '../api/client.ts';
+import { Spinner } from '../ui/states.tsx';
+
+export interface Me {
+  user: { id: string; email: string; name: string; role: 'admin' | 'marketer' | 'agent' | 'analyst' };
+  workspace: { id: string; name: string; currency?: string; defaultCountry?: string; timeZone?: string };
+  csrfToken: string;
+  mustChangePassword?: boolean;
+}
+
+const SessionContext = createContext<Me | null>(null);
+
+export function useSession(): Me {
+  const me = useContext(SessionContext);
+  if (!me) throw new Error('useSession outside a signed-in page');
+  return me;
+}
+
+/** Loads the signed-in user once; without a session it renders the sign-in page instead. */
+export function SessionGate({ signIn, children }: { signIn: ReactNode; children: ReactNode }) {
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        const m = await get<Me>('/auth/me');
+        setCsrfToken(m.csrfToken);
+        return m;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+    retry: false,
+  });
+  if (me.isLoading) return <Spinner />;
+  if (!me.data) return <>{signIn}</>;
+  return <SessionContext.Provider value={me.data}>{children}</SessionContext.Provider>;
+}
+
+export function useSignOut() {
+  const qc = useQueryClient();
+  return async () => {
+    await post('/auth/logout');
+    setCsrfToken(null);
+    qc.clear();
+    qc.setQueryData(['me'], null);
+  };
+}

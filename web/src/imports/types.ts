@@ -1,0 +1,28 @@
+export type ImportKind = 'people' | 'companies' | 'orders';
+
+export interface UploadedImport {
+  id: string;
+  kind: ImportKind;
+  headers: string[];
+  preview: Array<{ line: number; values: string[] }>;
+  suggestedMapping: Record<string, string>;
+  fields?: string[];
+}
+
+export interface ImportStatus {
+  id: string;
+  kind: ImportKind;
+  state: 'uploaded' | 'queued' | 'running' | 'succeeded' | 'failed';
+  fileName: string | null;
+  error: string | null;
+  createdAt: string;
+  progress: { rowsDone: number; rowsTotal: number | null; rate: number | null; etaSeconds: number | null; bytesDone: number; bytesTotal: number };
+  counts: { created: number; updated: number; unchanged: number; duplicates: number; rejected: number };
+}
+
+/** Fields a column can feed, per kind (mirrors src/imports/mapping.ts; the server has the last word). */
+export const FIELDS: Record<ImportKind, string[]> = {
+  people: ['firstName', 'lastName', 'fullName', 'email', 'email2', 'emails', 'phone', 'phone2', 'phones', 'locale', 'timeZone', 'tags', 'source', 'externalId', 'externalIds', 'birthday', 'company'],
+  companies: ['name', 'email', 'email2', 'emails', 'phone', 'phone2', 'phones', 'locale', 'timeZone', 'tags', 'source', 'externalId', 'externalIds'],
+  orders: ['externalId', 'customerEmail', 'customerPhone', 'customerExternalId', 'customerFirstName', 'customerLastName', 'orderedAt', 'status', 'currency', 'sku', 'productName', 'quantity', 'unitPriceMinor'],
+};

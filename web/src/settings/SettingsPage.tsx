@@ -1,0 +1,44 @@
+import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../auth/session.tsx';
+import { PageHeader } from '../ui/states.tsx';
+import { ApiKeysSettings } from './ApiKeysSettings.tsx';
+import { AttributesSettings } from './AttributesSettings.tsx';
+import { PasswordSettings } from './PasswordSettings.tsx';
+import { UsersSettings } from './UsersSettings.tsx';
+import { WorkspaceSettings } from './WorkspaceSettings.tsx';
+
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  const me = useSession();
+  const admin = me.user.role === 'admin';
+  const tabs = [
+    ...(admin ? [{ to: 'workspace', label: t('settings.workspace') }, { to: 'users', label: t('settings.users') }, { to: 'api-keys', label: t('settings.apiKeys') }] : []),
+    { to: 'attributes', label: t('settings.attributes') },
+    { to: 'password', label: t('settings.password') },
+  ];
+  return (
+    <>
+      <PageHeader title={t('nav.settings')} />
+      <div className="flex flex-col gap-6 md:flex-row">
+        <nav aria-label={t('nav.settings')} className="flex shrink-0 flex-row gap-1 md:w-48 md:flex-col">
+          {tabs.map((x) => (
+            <NavLink key={x.to} to={x.to} className={({ isActive }) => `rounded-md px-3 py-2 text-sm ${isActive ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}>
+              {x.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="min-w-0 flex-1">
+          <Routes>
+            <Route index element={<Navigate to={admin ? 'workspace' : 'attributes'} replace />} />
+            {admin && <Route path="workspace" element={<WorkspaceSettings />} />}
+            {admin && <Route path="users" element={<UsersSettings />} />}
+            {admin && <Route path="api-keys" element={<ApiKeysSettings />} />}
+            <Route path="attributes" element={<AttributesSettings />} />
+            <Route path="password" element={<PasswordSettings />} />
+          </Routes>
+        </div>
+      </div>
+    </>
+  );
+}
