@@ -26,7 +26,7 @@ export async function authenticate(req: FastifyRequest, db: Executor): Promise<A
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.workspace_id', 'sessions.csrf_token', 'users.id as user_id', 'users.role'])
+    .select(['sessions.id', 'sessions.workspace_id', 'sessions.csrf_token', 'users.id as user_id', 'users.role', 'users.must_change_password'])
     .where('sessions.id', '=', sha256(token))
     .where('sessions.expires_at', '>', new Date())
     .where('users.disabled_at', 'is', null)
@@ -40,5 +40,6 @@ export async function authenticate(req: FastifyRequest, db: Executor): Promise<A
     via: 'session',
     csrfToken: row.csrf_token,
     sessionId: row.id,
+    mustChangePassword: row.must_change_password,
   };
 }

@@ -45,6 +45,18 @@ async function filterConditions(db: Executor, workspaceId: string, kind: Contact
     sql`c.deleted_at is null`,
   ];
   if (q.ownerId) conds.push(sql`c.owner_id = ${q.ownerId}`);
+  // Order-figure filters read the one stats row per customer (primary key lookup per candidate).
+  if (q.lastOrderDaysAgoMin !== undefined) {
+    conds.push(sql`exists (select 1 from contact_order_stats s where s.contact_id = c.id
+      and s.last_order_at < now() - make_interval(days => ${q.lastOrderDaysAgoMin}))`);
+  }
+  if (q.lastOrderDaysAgoMax !== undefined) {
+    conds.push(sql`exists (select 1 from contact_order_stats s where s.contact_id = c.id
+      and s.last_order_at >= now() - make_interval(days => ${q.lastOrderDaysAgoMax}))`);
+  }
+  if (q.ordersMin !== undefined && q.ordersMin > 0) {
+    conds.push(sql`exists (select 1 from contact_order_stats s where s.contact_id = c.id and s.order_count >= ${q.ordersMin})`);
+  }
   const attrKeys = Object.keys(q).filter((k) => !(LIST_KEYS as readonly string[]).includes(k));
   if (attrKeys.length > 0) {
     const keys = attrKeys.map((k) => k.slice('attr.'.length));

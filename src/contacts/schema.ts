@@ -112,7 +112,7 @@ export const companyPatch = z.strictObject({
 
 export const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
 
-export const LIST_KEYS = ['search', 'tag', 'ownerId', 'sort', 'limit', 'cursor'] as const;
+export const LIST_KEYS = ['search', 'tag', 'ownerId', 'sort', 'limit', 'cursor', 'lastOrderDaysAgoMin', 'lastOrderDaysAgoMax', 'ordersMin'] as const;
 const ATTR_PARAM = /^attr\.[a-z][a-z0-9_]{0,62}$/;
 
 /** `attr.<key>=<value>` filters ride along as extra query keys; anything else unknown is refused. */
@@ -124,6 +124,10 @@ export const listQuery = z
     sort: z.enum(['name', 'created']).default('name'),
     limit: z.coerce.number().int().min(1).max(LIMITS.listPage).default(50),
     cursor: z.string().max(500).optional(),
+    // Order figures (kept current per customer in contact_order_stats).
+    lastOrderDaysAgoMin: z.coerce.number().int().min(0).max(36_500).optional(),
+    lastOrderDaysAgoMax: z.coerce.number().int().min(0).max(36_500).optional(),
+    ordersMin: z.coerce.number().int().min(0).max(1_000_000).optional(),
   })
   .catchall(z.string().max(200, 'At most 200 characters'))
   .superRefine((q, ctx) => {

@@ -19,6 +19,8 @@ export interface AuthContext {
   /** Present for cookie sessions: mutations must echo it in the x-csrf-token header. */
   csrfToken?: string;
   sessionId?: string;
+  /** A session of a user holding a one-time password: only the auth routes are open to it. */
+  mustChangePassword?: boolean;
 }
 
 export interface AuditEntry {
@@ -210,6 +212,9 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps, routes: Rou
         if (!auth) throw new Unauthorized();
         if (r.roles && !r.roles.includes(auth.role)) throw new Forbidden();
         checkCsrf(req, auth);
+        if (auth.mustChangePassword && !r.url.startsWith('/api/v1/auth/')) {
+          throw new Forbidden('Choose a new password first (POST /api/v1/auth/password)');
+        }
 
         const makeCtx = (db: Executor): RouteContext => ({
           db,

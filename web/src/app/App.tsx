@@ -1,8 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { SessionGate } from '../auth/session.tsx';
 import { SignIn } from '../auth/SignIn.tsx';
+import { PasswordSettings } from '../settings/PasswordSettings.tsx';
 import { Spinner } from '../ui/states.tsx';
 import { Shell } from './Shell.tsx';
 import { appRoutes } from './routes.tsx';
@@ -13,7 +14,14 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <SessionGate signIn={<SignIn />}>
+        <SessionGate
+          signIn={<SignIn />}
+          changePassword={
+            <main className="flex min-h-screen items-center justify-center p-4">
+              <PasswordSettings firstTime />
+            </main>
+          }
+        >
           <Suspense fallback={<Spinner />}>
             <Routes>
               <Route element={<Shell />}>
@@ -31,4 +39,3 @@ export function App() {
   );
 }
 
-export { lazy };

@@ -19,7 +19,7 @@ export function useSession(): Me {
 }
 
 /** Loads the signed-in user once; without a session it renders the sign-in page instead. */
-export function SessionGate({ signIn, children }: { signIn: ReactNode; children: ReactNode }) {
+export function SessionGate({ signIn, changePassword, children }: { signIn: ReactNode; changePassword: ReactNode; children: ReactNode }) {
   const me = useQuery({
     queryKey: ['me'],
     queryFn: async () => {
@@ -37,6 +37,8 @@ export function SessionGate({ signIn, children }: { signIn: ReactNode; children:
   });
   if (me.isLoading) return <Spinner />;
   if (!me.data) return <>{signIn}</>;
+  // A one-time password (first run, invitation) opens nothing until the user picks their own.
+  if (me.data.mustChangePassword) return <SessionContext.Provider value={me.data}>{changePassword}</SessionContext.Provider>;
   return <SessionContext.Provider value={me.data}>{children}</SessionContext.Provider>;
 }
 
