@@ -5,6 +5,9 @@ import { authRoutes } from './auth/routes.ts';
 import { contactsRoutes } from './contacts/routes.ts';
 import { importsRoutes, registerCsvBodyParser } from './imports/routes.ts';
 import { ordersRoutes } from './orders/routes.ts';
+import { eventsRoutes } from './events/routes.ts';
+import { segmentsRoutes } from './segments/routes.ts';
+import { insightsRoutes } from './insights/routes.ts';
 import type { Engine } from './platform/db.ts';
 import { installErrorHandler, installJsonBodyParser, registerRoutes, type RouteDef } from './platform/http.ts';
 import type { Logger } from './platform/log.ts';
@@ -13,7 +16,15 @@ import { installWebApp } from './platform/web.ts';
 
 export const VERSION = '0.1.0';
 
-export const allRoutes: RouteDef[] = [...authRoutes, ...contactsRoutes, ...ordersRoutes, ...importsRoutes];
+export const allRoutes: RouteDef[] = [
+  ...authRoutes,
+  ...contactsRoutes,
+  ...ordersRoutes,
+  ...importsRoutes,
+  ...eventsRoutes,
+  ...segmentsRoutes,
+  ...insightsRoutes,
+];
 
 export interface AppOptions {
   engine: Engine;

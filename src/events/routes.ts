@@ -1,0 +1,3 @@
+import { defineRoutes } from '../platform/http.ts';
+
+export const eventsRoutes = defineRoutes([]);

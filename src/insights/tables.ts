@@ -1,0 +1,2 @@
+// Row types of the insights migrations (0010+), declared by the insights capability.
+export interface InsightsTables {}

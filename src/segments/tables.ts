@@ -1,0 +1,2 @@
+// Row types of the segments migrations (0009+), declared by the segments capability.
+export interface SegmentsTables {}
