@@ -121,7 +121,7 @@ async function withPglite<T>(pglite: PGlite, fn: (s: BulkSession) => Promise<T>)
       async copy(b) {
         if (b.rows === 0) return;
         // PGlite reads COPY input from the virtual file /dev/blob.
-        await tx.query(`copy ${b.table} (${b.columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([b.data]) });
+        await tx.query(`copy ${b.table} (${b.columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([b.data as Uint8Array<ArrayBuffer>]) });
       },
       async query(text, params) {
         return (await tx.query<Record<string, unknown>>(text, params)).rows;
