@@ -181,6 +181,10 @@ export const importsCommands: Record<string, CliCommand> = {
     usage: 'export <people|companies|orders> [--out file.csv] [--workspace ID]   export as CSV (stdout by default)',
     run: (args) =>
       withEngine(async (engine) => {
+        // `rapport export people | head`: a closed pipe ends the export quietly.
+        process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EPIPE') process.exit(0);
+        });
         const { path } = await runExportCommand(engine, args, process.stdout);
         if (path) process.stderr.write(`Wrote ${path}\n`);
       }),

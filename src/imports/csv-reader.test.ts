@@ -54,11 +54,15 @@ it('resumes after a number of records and yields bounded batches', async () => {
   const path = file(lines.join('\n'));
   const sizes: number[] = [];
   const seen: string[] = [];
+  const reached: number[] = [];
   for await (const b of readCsvBatches(path, { batchSize: 10, skip: 5 })) {
     sizes.push(b.records.length);
+    reached.push(b.bytesRead);
     seen.push(...b.records.map((x) => x.fields[0]));
   }
   assert.ok(sizes.every((s) => s <= 10));
+  assert.ok(reached[0] < reached.at(-1)!, 'progress by bytes follows the batches, not the read-ahead');
+  assert.equal(reached.at(-1), lines.join('\n').length);
   assert.equal(seen[0], '5');
   assert.equal(seen.length, 20);
 });

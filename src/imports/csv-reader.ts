@@ -21,7 +21,7 @@ export interface CsvBadRecord {
 export interface CsvBatch {
   records: CsvRecord[];
   bad: CsvBadRecord[];
-  /** Bytes of the file read so far (for progress by bytes). */
+  /** Bytes of the file up to the end of this batch's last record (for progress by bytes). */
   bytesRead: number;
 }
 
@@ -71,8 +71,12 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
   let records: CsvRecord[] = [];
   let bad: CsvBadRecord[] = [];
   let bytesRead = 0;
+  // Parser position after each kept record, so a batch knows how far into the file it reaches
+  // (the parser runs up to a whole read chunk ahead of the batches).
+  let recordEnds: number[] = [];
+  let parserRef: Parser | null = null;
 
-  const parser = newParser(
+  const parser: Parser = newParser(
     (fields) => {
       const line = nextLine;
       nextLine += 1 + recordNewlines(fields);
@@ -86,6 +90,7 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
         return;
       }
       records.push({ line, fields });
+      recordEnds.push(parserRef ? parserRef.info.bytes : 0);
     },
     (reason, raw) => {
       const line = nextLine;
@@ -97,6 +102,7 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
       bad.push({ line, reason, raw: raw.replace(/\r?\n$/, '') });
     },
   );
+  parserRef = parser;
   const failed = new Promise<never>((_, reject) => parser.once('error', reject));
   failed.catch(() => undefined);
 
@@ -110,8 +116,10 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
         const all = records;
         const badNow = bad;
         records = all.slice(opts.batchSize);
+        const reached = recordEnds[opts.batchSize - 1];
+        recordEnds = recordEnds.slice(opts.batchSize);
         bad = [];
-        yield { header, records: all.slice(0, opts.batchSize), bad: badNow, bytesRead };
+        yield { header, records: all.slice(0, opts.batchSize), bad: badNow, bytesRead: reached };
       }
     }
     parser.end();

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { forEachEngine } from '../../test/support/harness.ts';
-import { defineAttribute, importCsv, people, rejectionsCsv } from './test-helpers.ts';
+import { runImport } from './run-import.ts';
+import { defineAttribute, importCsv, people, rejectionsCsv, upload } from './test-helpers.ts';
 
 const HOSTILE = [
   '\uFEFFFirst name,Last name,E-mail,Phone,Tags,Tier,Note',
@@ -144,5 +145,30 @@ forEachEngine('CSV import of people', (env) => {
     assert.equal(done.counts.created, 1);
     assert.equal((await people(env(), a.workspaceId))[0].name, 'Alice');
     assert.equal((await people(env(), b.workspaceId))[0].name, 'Bob');
+  });
+
+  it('a crashed import resumes after its last committed batch without duplicating anyone', async () => {
+    const ws = await env().workspace();
+    const csv = 'First name,Email\n' + Array.from({ length: 7 }, (_, i) => `P${i},p${i}@example.com`).join('\n') + '\nBad,nope\n';
+    const up = await upload(env(), ws, 'people', csv);
+    const { id } = up.json();
+    await env().engine.db.updateTable('imports').set({ mapping: JSON.stringify({ 'First name': 'firstName', Email: 'email' }), state: 'queued' }).where('id', '=', id).execute();
+    let batches = 0;
+    await assert.rejects(
+      runImport(env().engine, id, {
+        batchSize: 3,
+        onProgress: () => {
+          if (++batches === 2) throw new Error('worker killed');
+        },
+      }),
+      /worker killed/,
+    );
+    const mid = await env().engine.db.selectFrom('imports').select(['state', 'rows_done']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(mid.state, 'failed');
+    assert.equal(Number(mid.rows_done), 6);
+    const counts = await runImport(env().engine, id, { batchSize: 3 });
+    assert.equal(counts.created, 7);
+    assert.equal(counts.rejected, 1);
+    assert.equal((await people(env(), ws.workspaceId)).length, 7);
   });
 });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { loadConfig } from '../platform/config.ts';
 import { Conflict, NotFound, PayloadTooLarge, ValidationError } from '../platform/errors.ts';
 import type { Executor } from '../platform/http.ts';
@@ -53,7 +53,7 @@ export async function receiveUpload(body: Readable, limit = UPLOAD_LIMIT_BYTES):
   return { path, bytes };
 }
 
-type ImportRow = ImportsTables['imports'] extends infer T ? { [K in keyof T]: any } : never;
+type ImportRow = Selectable<ImportsTables['imports']>;
 
 async function attributeKeys(db: Executor, workspaceId: string, kind: ImportKind) {
   if (kind === 'orders') return [];
