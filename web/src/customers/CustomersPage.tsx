@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api/client.ts';
 import { formatDate } from '../i18n/format.ts';
@@ -50,6 +50,9 @@ export default function CustomersPage() {
       return get<Page<Contact>>(`${pathFor(p.kind)}?${q}`, signal);
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Search as you type: keep the last rows on screen while the next letter's answer loads,
+    // instead of flashing a spinner on every key press.
+    placeholderData: keepPreviousData,
   });
 
   // Infinite scroll: the sentinel row loads the next page when it comes into view.

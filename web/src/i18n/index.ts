@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './locales/en.json';
-import fa from './locales/fa.json';
+import en from './locales/en.json' with { type: 'json' };
+import fa from './locales/fa.json' with { type: 'json' };
 
 // English is complete; other languages fall back to it key by key.
 export const LANGUAGES = [

@@ -23,7 +23,9 @@ export default function SettingsPage() {
       <div className="flex flex-col gap-6 md:flex-row">
         <nav aria-label={t('nav.settings')} className="flex shrink-0 flex-row gap-1 md:w-48 md:flex-col">
           {tabs.map((x) => (
-            <NavLink key={x.to} to={x.to} className={({ isActive }) => `rounded-md px-3 py-2 text-sm ${isActive ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}>
+            // Absolute: under the /settings/* splat a relative link resolves against the current tab
+            // (/settings/workspace/users), which matches no tab and shows an empty page.
+            <NavLink key={x.to} to={`/settings/${x.to}`} className={({ isActive }) => `rounded-md px-3 py-2 text-sm ${isActive ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}>
               {x.label}
             </NavLink>
           ))}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { browserTest, e2eSuite, saveScreenshot } from './support.ts';
+
+// Settings an admin reaches for on day one (an API key for an integration) and the app in a
+// right-to-left language.
+
+const env = e2eSuite();
+
+browserTest(env, 'a new API key is shown once, works, and afterwards only its prefix is listed', async (page) => {
+  await env().signIn();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
+  const form = page.locator('form').filter({ has: page.getByRole('heading', { name: 'New API key' }) });
+  await form.waitFor();
+  await form.getByLabel('Name').fill('Web shop sync');
+  await form.getByLabel('Role').selectOption('marketer');
+  await form.getByRole('button', { name: 'Create key' }).click();
+
+  const notice = form.getByRole('status');
+  await notice.getByText('Copy this key now: it will not be shown again.').waitFor();
+  const key = ((await notice.getByTestId('new-api-key').textContent()) ?? '').trim();
+  assert.match(key, /^rk_\S{20,}$/);
+  const row = page.getByRole('row').filter({ hasText: 'Web shop sync' });
+  await row.waitFor();
+  const rowText = (await row.textContent()) ?? '';
+  assert.match(rowText, /Marketer/);
+  assert.ok(!rowText.includes(key), 'the list shows a prefix, never the key');
+  assert.ok(rowText.includes(key.slice(0, 6)), 'the prefix identifies the key');
+
+  const withKey = await fetch(`${env().url}/api/v1/people`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(withKey.status, 200, 'the key works for the API');
+
+  // Leaving the page and coming back: the key is gone for good.
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Custom fields' }).click();
+  await page.getByRole('heading', { name: 'New custom field' }).waitFor();
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('row').filter({ hasText: 'Web shop sync' }).waitFor();
+  assert.equal(await page.getByTestId('new-api-key').count(), 0);
+  assert.ok(!(await page.content()).includes(key), 'the key is nowhere on the page');
+});
+
+/** Horizontal centre of an element, as a share of the viewport width (0 = left edge). */
+async function centreX(page: Page, selector: Parameters<Page['locator']>[0]): Promise<number> {
+  const box = await page.locator(selector).boundingBox();
+  assert.ok(box, `${selector} is on screen`);
+  const width = page.viewportSize()!.width;
+  return (box.x + box.width / 2) / width;
+}
+
+browserTest(env, 'choosing فارسی turns the page right-to-left and mirrors the layout', async (page) => {
+  await env().signIn();
+  await page.goto('/customers');
+  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.dir), 'ltr');
+  const nav = 'header nav';
+  const ltr = { nav: await centreX(page, nav), signOut: await centreX(page, 'header button'), title: await centreX(page, 'main h1') };
+  assert.ok(ltr.nav < 0.5 && ltr.signOut > 0.5 && ltr.title < 0.5, `left-to-right layout: ${JSON.stringify(ltr)}`);
+
+  await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'فارسی' });
+  await page.getByRole('heading', { name: 'مشتریان', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.dir), 'rtl');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fa');
+  const rtl = { nav: await centreX(page, nav), signOut: await centreX(page, 'header button'), title: await centreX(page, 'main h1') };
+  assert.ok(rtl.nav > 0.5, `the main navigation sits on the right: ${JSON.stringify(rtl)}`);
+  assert.ok(rtl.signOut < 0.5, `the account controls move to the left: ${JSON.stringify(rtl)}`);
+  assert.ok(rtl.title > 0.5, `the page title starts on the right: ${JSON.stringify(rtl)}`);
+  const navLinks = await page.locator(`${nav} a`).evaluateAll((as) => as.map((a) => a.getBoundingClientRect().x));
+  assert.ok(navLinks[0]! > navLinks[1]!, 'the first menu item is the rightmost');
+
+  // The choice survives a reload, and switching back restores left-to-right.
+  await page.reload();
+  await page.getByRole('heading', { name: 'مشتریان', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.dir), 'rtl');
+  await page.locator('#lang').selectOption('en');
+  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.dir), 'ltr');
+});
+
+browserTest(env, 'a user with a one-time password must choose their own before anything else opens', async () => {
+  const invited = await env().api<{ temporaryPassword: string }>('POST', '/users', { email: 'agent@example.test', name: 'Agent', role: 'agent' });
+  // A second browser context: the invited colleague on their own machine.
+  const context = await env().browser.newContext({ baseURL: env().url, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  try {
+    await page.goto('/customers');
+    await page.getByLabel('E-mail').fill('agent@example.test');
+    await page.getByLabel('Password').fill(invited.temporaryPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'nothing else opens yet');
+
+    await page.getByLabel('Current password').fill(invited.temporaryPassword);
+    await page.getByLabel('New password').fill('short');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const newPassword = page.getByLabel('New password');
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    assert.equal(await newPassword.getAttribute('aria-invalid'), 'true', 'a too-short password is refused beside its field');
+
+    await newPassword.fill('agent-own-password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+  } catch (err) {
+    await saveScreenshot(page, 'one-time-password (invited user)');
+    throw err;
+  } finally {
+    await context.close();
+  }
+});
