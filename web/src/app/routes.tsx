@@ -1,7 +1,9 @@
 import { lazy, type ReactElement } from 'react';
 
-// Each capability's pages, loaded on demand so the first screen stays small.
-const CustomersPage = lazy(() => import('../customers/CustomersPage.tsx'));
+// Each capability's pages, loaded on demand so the first screen stays small. The customer list
+// is where everyone lands, so its chunk starts downloading now, alongside the session check.
+const customersChunk = import('../customers/CustomersPage.tsx');
+const CustomersPage = lazy(() => customersChunk);
 const CustomerForm = lazy(() => import('../customers/CustomerForm.tsx'));
 const Customer360Page = lazy(() => import('../customers/Customer360Page.tsx'));
 const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));

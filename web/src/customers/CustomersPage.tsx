@@ -36,7 +36,6 @@ export default function CustomersPage() {
     if (search !== p.search) p.set('q', search);
   }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const tags = useQuery({ queryKey: ['tags'], queryFn: () => get<{ items: Array<{ tag: string; count: number }> }>('/tags') });
 
   const list = useInfiniteQuery({
     queryKey: ['contacts', p.kind, search, p.tag, p.sort, p.lastOrderDays],
@@ -66,6 +65,14 @@ export default function CustomersPage() {
     io.observe(el);
     return () => io.disconnect();
   }, [list.hasNextPage, list.isFetchingNextPage, list.fetchNextPage]);
+
+  // Tag counts are a heavier query; they wait until the list itself has arrived.
+  const tags = useQuery({
+    queryKey: ['tags'],
+    queryFn: () => get<{ items: Array<{ tag: string; count: number }> }>('/tags'),
+    enabled: !list.isLoading,
+    staleTime: 60_000,
+  });
 
   const rows = list.data?.pages.flatMap((pg) => pg.items) ?? [];
   const filtered = Boolean(search || p.tag || p.lastOrderDays);
