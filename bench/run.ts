@@ -41,6 +41,12 @@ const BENCHES: Bench[] = [
     name: 'read-api',
     run: () => optional<{ benchReadApi(o: { scale: number; duration: number }): Promise<BenchResult[]> }>('read-api.ts', (m) => m.benchReadApi({ scale, duration: scale < 1 ? 5 : 15 }), 'read-api'),
   },
+  { name: 'insights', run: () => optional<{ benchInsights(o: { customers: number; engines: EngineKind[] }): Promise<BenchResult[]> }>('insights.ts', (m) => m.benchInsights({ customers: Math.max(10_000, Math.round(1_000_000 * scale)), engines }), 'insights') },
+  {
+    name: 'web-ui',
+    run: () => optional<{ benchWebUi(o: { customers: number }): Promise<BenchResult[]> }>('web-ui.ts', (m) => m.benchWebUi({ customers: Math.max(100, Math.round(100_000 * scale)) }), 'web-ui'),
+  },
+  { name: 'segments', run: () => optional<{ benchSegments(o: { engines: EngineKind[]; customers: number }): Promise<BenchResult[]> }>('segments.ts', (m) => m.benchSegments({ engines, customers: Math.max(1000, Math.round(1_000_000 * scale)) }), 'segments') },
 ];
 
 type Verdict = 'pass' | 'FAIL' | '-';
