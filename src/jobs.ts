@@ -1,5 +1,7 @@
 import type { JobHandler } from './platform/jobs.ts';
 import { importJobHandlers } from './imports/jobs.ts';
+import { segmentJobHandlers } from './segments/jobs.ts';
+import { insightsJobHandlers } from './insights/jobs.ts';
 
 // Every background job kind, in one map: capability → handler.
-export const jobHandlers: Record<string, JobHandler> = { ...importJobHandlers };
+export const jobHandlers: Record<string, JobHandler> = { ...importJobHandlers, ...segmentJobHandlers, ...insightsJobHandlers };

@@ -5,6 +5,7 @@ import { openEngine, type Engine } from './platform/db.ts';
 import { createLogger } from './platform/log.ts';
 import { migrate } from './platform/migrate.ts';
 import { startWorker } from './worker.ts';
+import { startSensorSubscriber } from './events/mqtt.ts';
 
 /** The composition root: config → database → migrations → first-run bootstrap → HTTP + jobs. */
 export async function start(config: Config = loadConfig()): Promise<{ close(): Promise<void>; url: string; engine: Engine }> {
@@ -32,12 +33,14 @@ export async function start(config: Config = loadConfig()): Promise<{ close(): P
   const app = await buildApp({ engine, logger: log, bodyLimit: config.BODY_LIMIT_BYTES });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const worker = startWorker({ engine, log });
+  const sensors = config.MQTT_URL ? startSensorSubscriber(engine, { url: config.MQTT_URL, log }) : null;
   log.info({ address, engine: engine.kind }, 'Rapport is running');
   return {
     url: address,
     engine,
     async close() {
       await worker.stop();
+      await sensors?.close();
       await app.close();
       await engine.close();
     },

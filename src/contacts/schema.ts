@@ -152,7 +152,7 @@ export const lookupQuery = z
 /** Channels a user may log by hand; orders, payments, complaints… are written by their capabilities. */
 export const USER_CHANNELS = ['note', 'call', 'meeting', 'email', 'sms', 'voice', 'web', 'visit', 'chat', 'letter', 'social', 'other'] as const;
 /** Every channel that can appear on a timeline (the filter accepts these). */
-export const TIMELINE_CHANNELS = [...USER_CHANNELS, 'order', 'payment', 'delivery', 'complaint', 'survey', 'system'] as const;
+export const TIMELINE_CHANNELS = [...USER_CHANNELS, 'order', 'payment', 'delivery', 'complaint', 'survey', 'system', 'event'] as const;
 
 const linkedRef = z.strictObject({ type: shortText(50).pipe(z.string().min(1)), id: shortText(100).pipe(z.string().min(1)) });
 

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   RAPPORT_ADMIN_PASSWORD: z.string().min(10).optional(),
   RAPPORT_API_KEY: z.string().min(24).optional(),
   RAPPORT_WORKSPACE_NAME: z.string().default('My company'),
+  // Presence sensors publish sightings to this broker (e.g. mqtt://127.0.0.1:1883); unset: no MQTT.
+  MQTT_URL: z.string().url().optional(),
   // Cookies marked Secure only when served over https (behind a proxy in production).
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

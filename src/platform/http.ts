@@ -71,6 +71,8 @@ export interface RouteDef<B = any, Q = any, P = any> {
    * stored for Idempotency-Key replay, since that would keep the secret in clear in the database.
    */
   secretResponse?: boolean;
+  /** Per-route request body limit in bytes (larger bodies are a 413); default: the app's limit. */
+  bodyLimit?: number;
   handler(ctx: RouteContext, input: { body: B; query: Q; params: P }): Promise<unknown>;
 }
 
@@ -192,6 +194,7 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps, routes: Rou
     app.route({
       method: r.method,
       url: r.url,
+      ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
       handler: async (req, reply) => {
         const { engine } = deps;
         const input = {

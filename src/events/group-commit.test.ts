@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { it } from 'node:test';
+import { forEachEngine } from '../../test/support/harness.ts';
+import { GroupCommit, groupCommitFor } from './group-commit.ts';
+import { contactByExternal, eventSource, mid } from './test-support.ts';
+import type { NormalizedEvent } from './validate.ts';
+
+const event = (messageId: string): NormalizedEvent => ({
+  messageId,
+  type: 'track',
+  event: 'Grouped',
+  userId: 'gc',
+  anonymousId: null,
+  properties: {},
+  context: {},
+  occurredAt: new Date(),
+  traits: {},
+  groupId: null,
+  previousId: null,
+});
+
+forEachEngine('Group commit of tracked events', (env) => {
+  it('answers concurrent track calls only after their events are stored, sharing commits', async () => {
+    const src = await eventSource(env());
+    const gc = groupCommitFor(env().engine);
+    const flushesBefore = gc.stats.flushes;
+    const ids = Array.from({ length: 40 }, () => mid());
+    const checks = await Promise.all(
+      ids.map(async (messageId) => {
+        const r = await src.send('track', { userId: 'gc', event: 'Concurrent', messageId });
+        // Read at the very moment the answer arrives: a 200 must already be durable.
+        const row = await env().engine.db.selectFrom('events').select('id').where('workspace_id', '=', src.ws.workspaceId).where('message_id', '=', messageId).executeTakeFirst();
+        return { status: r.status, stored: Boolean(row) };
+      }),
+    );
+    assert.ok(checks.every((c) => c.status === 200 && c.stored));
+    assert.ok(gc.stats.flushes - flushesBefore < ids.length, 'requests shared transactions');
+    assert.ok(gc.stats.largestGroup > 1);
+  });
+
+  it('fails every request of a group whose commit fails, storing none of it', async () => {
+    const ws = await env().workspace();
+    const gc = new GroupCommit(env().engine, { maxDelayMs: 50 });
+    const good = mid();
+    // A workspace that does not exist violates a foreign key: the whole group's transaction fails.
+    const results = await Promise.allSettled([
+      gc.submit([{ workspaceId: ws.workspaceId, event: event(good) }]),
+      gc.submit([{ workspaceId: randomUUID(), event: event(mid()) }]),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    const row = await env().engine.db.selectFrom('events').select('id').where('workspace_id', '=', ws.workspaceId).where('message_id', '=', good).executeTakeFirst();
+    assert.equal(row, undefined, 'nothing half-committed');
+    // The buffer keeps working after a failed group.
+    const ok = await gc.submit([{ workspaceId: ws.workspaceId, event: event(good) }]);
+    assert.ok(ok[0]);
+  });
+
+  it('credits a messageId sent twice within one group to the first sender only', async () => {
+    const ws = await env().workspace();
+    const gc = new GroupCommit(env().engine, { maxDelayMs: 50 });
+    const m = mid();
+    const [a, b] = await Promise.all([
+      gc.submit([{ workspaceId: ws.workspaceId, event: event(m) }]),
+      gc.submit([{ workspaceId: ws.workspaceId, event: event(m) }]),
+    ]);
+    assert.ok(a[0]);
+    assert.equal(b[0], null);
+    await gc.drain();
+  });
+
+  it('leaves no anonymous event behind when an identify races the visitor’s tracks', async () => {
+    const src = await eventSource(env());
+    const anon = `race-${mid()}`;
+    const tracks = Array.from({ length: 20 }, (_, i) => src.send('track', { anonymousId: anon, event: `Step ${i}`, messageId: mid() }));
+    const identify = src.send('identify', { anonymousId: anon, userId: `racer-${anon}`, messageId: mid(), traits: { firstName: 'Rauno' } });
+    const all = await Promise.all([...tracks, identify]);
+    assert.ok(all.every((r) => r.status === 200));
+    const contactId = (await contactByExternal(env(), src.ws, `segment:racer-${anon}`)).id;
+    const rows = await env().engine.db.selectFrom('events').select('contact_id').where('workspace_id', '=', src.ws.workspaceId).execute();
+    assert.equal(rows.length, 21);
+    assert.ok(rows.every((r) => r.contact_id === contactId), 'every event belongs to the customer');
+  });
+
+  it('creates one customer when the same identify is delivered five times at once', async () => {
+    const src = await eventSource(env());
+    const body = { userId: `dup-${mid()}`, messageId: mid(), traits: { firstName: 'Taru', email: `taru-${Date.now()}@example.com` } };
+    const all = await Promise.all(Array.from({ length: 5 }, () => src.send('identify', body)));
+    assert.ok(all.every((r) => r.status === 200), JSON.stringify(all.map((r) => r.body)));
+    assert.deepEqual(all.map((r) => r.body.status).sort(), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'stored']);
+    const people = await env().engine.db.selectFrom('contacts').select('id').where('workspace_id', '=', src.ws.workspaceId).execute();
+    assert.equal(people.length, 1);
+  });
+});

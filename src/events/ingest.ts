@@ -1,0 +1,190 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../contacts/service.ts';
+import type { Engine } from '../platform/db.ts';
+import { PayloadTooLarge, ValidationError } from '../platform/errors.ts';
+import { MAX_JSON_DEPTH, jsonDepth, type AuditEntry, type Executor } from '../platform/http.ts';
+import { groupCommitFor } from './group-commit.ts';
+import { applyAlias, applyGroup, applyIdentify, identityLockKeys } from './identity.ts';
+import { LIMITS, batchEnvelope, type SegmentType } from './schema.ts';
+import { insertEvents, lockIdentities, rowKey, type EventRow } from './store.ts';
+import { checkEvent, type Envelope, type NormalizedEvent } from './validate.ts';
+import { resolveWriteKey } from './write-keys.ts';
+
+// One ingestion request: resolve the write key, validate each event, run identity changes
+// (identify/alias/group) in one transaction, and hand the rest to the group-commit buffer.
+
+export type EventStatus = 'stored' | 'duplicate' | 'rejected';
+
+export interface EventResult {
+  index: number;
+  messageId: string | null;
+  status: EventStatus;
+  reason?: string;
+  warnings?: string[];
+}
+
+export interface IngestReport {
+  success: true;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  results: EventResult[];
+}
+
+const IDENTITY_TYPES = new Set<SegmentType>(['identify', 'alias', 'group']);
+
+/** Browser libraries post JSON as text/plain to avoid a CORS preflight: accept that too. */
+export function bodyObject(req: FastifyRequest): unknown {
+  const body = req.body;
+  if (typeof body !== 'string') return body;
+  if (jsonDepth(body) > MAX_JSON_DEPTH) throw new ValidationError('JSON nested too deeply', { _: ['Too deeply nested'] });
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new ValidationError('The body is not JSON', { _: ['Not JSON'] });
+  }
+}
+
+function auditWriter(db: Executor, workspaceId: string, requestId: string): Actor['audit'] {
+  return async (e: AuditEntry) => {
+    await db
+      .insertInto('audit_log')
+      .values({
+        workspace_id: workspaceId,
+        actor_user_id: null,
+        actor_api_key_id: null,
+        action: e.action,
+        entity: e.entity,
+        entity_id: e.entityId ?? null,
+        before: e.before === undefined ? null : JSON.stringify(e.before),
+        after: e.after === undefined ? null : JSON.stringify({ ...(e.after as object), via: 'event-source' }),
+        request_id: requestId,
+      })
+      .execute();
+  };
+}
+
+async function alreadyStored(db: Executor, workspaceId: string, messageIds: string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('events')
+    .select('message_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', 'in', messageIds)
+    .execute();
+  return new Set(rows.map((r) => r.message_id));
+}
+
+/** The write key is checked before the body is judged: a stranger learns nothing from a 400. */
+async function authenticated(engine: Engine, req: FastifyRequest): Promise<{ workspaceId: string; body: unknown }> {
+  let body: unknown = null;
+  let bodyError: unknown = null;
+  try {
+    body = bodyObject(req);
+  } catch (err) {
+    bodyError = err;
+  }
+  const { workspaceId } = await resolveWriteKey(engine.db, req, body);
+  if (bodyError) throw bodyError;
+  return { workspaceId, body };
+}
+
+export async function ingest(
+  engine: Engine,
+  req: FastifyRequest,
+  workspaceId: string,
+  raws: unknown[],
+  impliedType: SegmentType | null,
+  env: Omit<Envelope, 'receivedAt'> = {},
+): Promise<IngestReport> {
+  const envelope: Envelope = { ...env, receivedAt: new Date() };
+  const results: EventResult[] = [];
+  const valid: Array<{ index: number; event: NormalizedEvent }> = [];
+  const seen = new Set<string>();
+  raws.forEach((raw, index) => {
+    const c = checkEvent(raw, impliedType, envelope);
+    if (!c.ok) {
+      const mid = raw && typeof raw === 'object' && typeof (raw as any).messageId === 'string' ? String((raw as any).messageId).slice(0, 100) : null;
+      results[index] = { index, messageId: mid, status: 'rejected', reason: c.reason };
+    } else if (seen.has(c.event.messageId)) {
+      results[index] = { index, messageId: c.event.messageId, status: 'duplicate' };
+    } else {
+      seen.add(c.event.messageId);
+      valid.push({ index, event: c.event });
+    }
+  });
+
+  // Identity events: their side effects (creating a customer, linking ids) must not repeat on a
+  // retry, so a messageId already stored is a duplicate before anything else happens.
+  const identity = valid.filter((v) => IDENTITY_TYPES.has(v.event.type));
+  if (identity.length > 0) {
+    await engine.db.transaction().execute(async (trx) => {
+      // All keys at once, in one sorted statement: two batches naming the same people in
+      // another order queue instead of deadlocking. The duplicate check must follow the lock.
+      if (engine.kind === 'postgres') await lockIdentities(trx, identity.flatMap((v) => identityLockKeys(workspaceId, v.event)), 'exclusive');
+      const stored = await alreadyStored(trx, workspaceId, identity.map((v) => v.event.messageId));
+      const actor: Actor = { workspaceId, userId: null, audit: auditWriter(trx, workspaceId, req.id) };
+      for (const v of identity) {
+        if (stored.has(v.event.messageId)) {
+          results[v.index] = { index: v.index, messageId: v.event.messageId, status: 'duplicate' };
+          continue;
+        }
+        const apply = v.event.type === 'identify' ? applyIdentify : v.event.type === 'alias' ? applyAlias : applyGroup;
+        const outcome = await apply(trx, actor, v.event);
+        const got = await insertEvents(trx, [{ workspaceId, event: v.event, contactId: outcome.contactId }]);
+        const hit = got.get(rowKey(workspaceId, v.event.messageId));
+        results[v.index] = {
+          index: v.index,
+          messageId: v.event.messageId,
+          status: hit ? 'stored' : 'duplicate',
+          ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}),
+        };
+      }
+    });
+  }
+
+  const plain = valid.filter((v) => !IDENTITY_TYPES.has(v.event.type));
+  const rows: EventRow[] = plain.map((v) => ({ workspaceId, event: v.event }));
+  const stored = await groupCommitFor(engine).submit(rows);
+  plain.forEach((v, i) => {
+    const hit = stored[i];
+    results[v.index] = { index: v.index, messageId: v.event.messageId, status: hit ? 'stored' : 'duplicate' };
+  });
+
+  const count = (s: EventStatus) => results.filter((r) => r.status === s).length;
+  return { success: true, stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+}
+
+/** POST /v1/batch: 200 with a per-event report unless every event was refused (then 400, naming each). */
+export async function ingestBatch(engine: Engine, req: FastifyRequest): Promise<IngestReport> {
+  const { workspaceId, body } = await authenticated(engine, req);
+  const parsed = batchEnvelope.safeParse(body);
+  if (!parsed.success) throw new ValidationError('Expected {"batch": [events]}', { batch: ['Expected an array of events'] });
+  const { batch, sentAt, context } = parsed.data;
+  if (batch.length > LIMITS.batchEvents) throw new PayloadTooLarge(`At most ${LIMITS.batchEvents} events per batch`);
+  if (batch.length === 0) throw ValidationError.field('batch', 'The batch is empty');
+  const report = await ingest(engine, req, workspaceId, batch, null, { sentAt, context });
+  if (report.rejected === batch.length) {
+    const fields: Record<string, string[]> = {};
+    for (const r of report.results) fields[`batch.${r.index}`] = [r.reason ?? 'Rejected'];
+    throw new ValidationError('No event in the batch was accepted', fields);
+  }
+  return report;
+}
+
+/** POST /v1/track, /v1/identify…: one event; a refused event is a 400 with its field errors. */
+/**
+ * Answers never name customers: a write key may sit in a public web page, and an identify with
+ * someone's e-mail must not reveal their record's id.
+ */
+export async function ingestOne(engine: Engine, req: FastifyRequest, type: SegmentType): Promise<{ success: true; messageId: string; status: EventStatus; warnings?: string[] }> {
+  const { workspaceId, body: raw } = await authenticated(engine, req);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('Expected an event object', { _: ['Expected an object'] });
+  const report = await ingest(engine, req, workspaceId, [raw], type, {});
+  const r = report.results[0]!;
+  if (r.status === 'rejected') {
+    const c = checkEvent(raw, type, { receivedAt: new Date() });
+    throw new ValidationError(r.reason ?? 'Invalid event', c.ok ? undefined : (c.fields ?? { _: [c.reason] }));
+  }
+  return { success: true, messageId: r.messageId!, status: r.status, ...(r.warnings ? { warnings: r.warnings } : {}) };
+}

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { Executor } from '../platform/http.ts';
+import type { NormalizedEvent } from './validate.ts';
+
+// Writing events: one set-based statement inserts any number of events (of any workspaces),
+// resolves each to its customer, skips messageIds already stored and puts the new ones of
+// known customers on the timeline. Both the group-commit buffer and identify use it.
+
+export interface EventRow {
+  workspaceId: string;
+  event: NormalizedEvent;
+  /** Known already (identify/alias resolved it); otherwise resolved in SQL from userId/anonymousId. */
+  contactId?: string | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  contactId: string | null;
+}
+
+export const rowKey = (workspaceId: string, messageId: string) => `${workspaceId}\u0000${messageId}`;
+
+/** How an event row appears on the timeline (used for fresh inserts and for back-fills). */
+const TIMELINE_SELECT = `
+  e.workspace_id, e.contact_id,
+  case when e.type in ('page', 'screen') then 'web' else 'event' end,
+  case e.type when 'page' then 'web.page' when 'screen' then 'web.screen' else 'event.' || e.type end,
+  'inbound', e.occurred_at,
+  left(case e.type
+    when 'track' then e.event
+    when 'page' then coalesce(e.event, e.properties->>'title', e.properties->>'url', e.properties->>'path', 'Page view')
+    when 'screen' then coalesce(e.event, 'Screen view')
+    when 'identify' then 'Identified'
+    when 'group' then 'Joined group ' || (e.properties->>'groupId')
+    else 'Alias of ' || (e.properties->>'previousId') end, 500),
+  'event', e.id::text`;
+
+const TIMELINE_COLUMNS = 'workspace_id, contact_id, channel, type, direction, occurred_at, summary, ref_type, ref_id';
+
+/**
+ * Takes shared advisory locks on the identities the rows name. identify/alias take the same keys
+ * exclusively before linking and back-filling, so an event is either inserted after the link
+ * (and resolves through it) or committed before the back-fill (and is updated by it): never lost
+ * between the two. The insert must run as a later statement so its snapshot sees the link.
+ */
+export async function lockIdentities(db: Executor, keys: string[], mode: 'shared' | 'exclusive'): Promise<void> {
+  if (keys.length === 0) return;
+  const fn = mode === 'shared' ? sql.raw('pg_advisory_xact_lock_shared') : sql.raw('pg_advisory_xact_lock');
+  await sql`select count(${fn}(h)) from (select distinct hashtextextended(k, 727) as h from unnest(${keys}::text[]) k order by h) s`.execute(db);
+}
+
+export function identityKeys(workspaceId: string, e: { userId: string | null; anonymousId: string | null }): string[] {
+  const keys: string[] = [];
+  if (e.userId) keys.push(`${workspaceId}:u:${e.userId}`);
+  if (e.anonymousId) keys.push(`${workspaceId}:a:${e.anonymousId}`);
+  return keys;
+}
+
+/** Inserts the rows; the answer maps workspace+messageId of each newly stored row (duplicates are absent). */
+export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<string, StoredEvent>> {
+  const out = new Map<string, StoredEvent>();
+  if (rows.length === 0) return out;
+  const payload = JSON.stringify(
+    rows.map((r, ord) => ({
+      ord,
+      workspace_id: r.workspaceId,
+      message_id: r.event.messageId,
+      type: r.event.type,
+      event: r.event.event,
+      user_id: r.event.userId,
+      anonymous_id: r.event.anonymousId,
+      properties: r.event.properties,
+      context: r.event.context,
+      occurred_at: r.event.occurredAt.toISOString(),
+      contact_id: r.contactId ?? null,
+    })),
+  );
+  const result = await sql<{ id: string; workspace_id: string; message_id: string; contact_id: string | null }>`
+    with r as (
+      select * from jsonb_to_recordset(${payload}::jsonb) as x(
+        ord int, workspace_id uuid, message_id text, type text, event text, user_id text, anonymous_id text,
+        properties jsonb, context jsonb, occurred_at timestamptz, contact_id uuid)
+    ), resolved as (
+      select r.*, coalesce(
+        r.contact_id,
+        (select ci.contact_id from contact_identities ci
+          where ci.workspace_id = r.workspace_id and ci.kind = 'external' and ci.value = 'segment:' || r.user_id),
+        (select coalesce(c.merged_into, c.id) from event_identities ei join contacts c on c.id = ei.contact_id
+          where ei.workspace_id = r.workspace_id and ei.anonymous_id = r.anonymous_id and c.deleted_at is null)
+      ) as resolved_contact
+      from r
+    ), e as (
+      insert into events (workspace_id, message_id, type, event, contact_id, anonymous_id, user_id, properties, context, occurred_at)
+      select workspace_id, message_id, type, event, resolved_contact, anonymous_id, user_id, properties, context, occurred_at
+      from resolved order by ord
+      on conflict (workspace_id, message_id) do nothing
+      returning id, workspace_id, message_id, contact_id, type, event, properties, occurred_at
+    ), tl as (
+      insert into interactions (${sql.raw(TIMELINE_COLUMNS)})
+      select ${sql.raw(TIMELINE_SELECT)} from e where e.contact_id is not null
+      returning 1
+    )
+    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id, (select count(*) from tl) as timeline from e
+  `.execute(db);
+  for (const r of result.rows) out.set(rowKey(r.workspace_id, r.message_id), { id: String(r.id), contactId: r.contact_id });
+  return out;
+}
+
+/**
+ * Gives earlier events of an anonymous id or user id, stored before the customer was known, to
+ * that customer, and puts them on the timeline. Returns how many events were back-filled.
+ */
+export async function backfillEvents(
+  db: Executor,
+  workspaceId: string,
+  contactId: string,
+  ids: { anonymousId?: string | null; userId?: string | null },
+): Promise<number> {
+  if (!ids.anonymousId && !ids.userId) return 0;
+  const result = await sql<{ n: string }>`
+    with e as (
+      update events set contact_id = ${contactId}
+      where workspace_id = ${workspaceId} and contact_id is null
+        and (anonymous_id = ${ids.anonymousId ?? null} or user_id = ${ids.userId ?? null})
+      returning id, workspace_id, contact_id, type, event, properties, occurred_at
+    ), tl as (
+      insert into interactions (${sql.raw(TIMELINE_COLUMNS)})
+      select ${sql.raw(TIMELINE_SELECT)} from e
+      returning 1
+    )
+    select count(*)::text as n from tl
+  `.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
