@@ -41,7 +41,13 @@ export async function inBatchTransaction<T>(engine: Engine, fn: (tx: BatchTx) =>
   if (engine.pool) {
     const client = await engine.pool.connect();
     try {
-      await client.query('begin');
+      // One round trip: the batch's session settings live and die with its transaction.
+      // - synchronous_commit off: the batch and the import's counters commit together, so a crash
+      //   can lose at most the last few batches *and* their counters; the resumable job then
+      //   simply redoes them (it resumes after the last committed batch). Nothing half-applied.
+      // - jit off: the batch statements are key lookups and set inserts whose estimated cost
+      //   crosses jit_above_cost as the staging table grows; compiling them cost more than running them.
+      await client.query(`begin; set local synchronous_commit = off; set local jit = off; set local work_mem = '64MB'`);
       const tx: BatchTx = {
         async query(text, params) {
           const r = await client.query(text, params as unknown[]);

@@ -139,12 +139,13 @@ export async function loadContactBatch(
            join contacts c on c.workspace_id = $1::uuid and c.kind = 'company' and ${LIVE} and lower(c.name) = lower(s.name)
           where cardinality(s.emails) + cardinality(s.phones) + cardinality(s.ext) = 0`
       : '';
-  // Each staged identity is looked up by primary key; OFFSET 0 keeps these subqueries from being
+  // Each staged identity is looked up by primary key, in key order so that neighbouring probes
+  // share index pages once the index outgrows shared_buffers; OFFSET 0 keeps these subqueries from being
   // flattened, so stale statistics (a workspace that had no contacts at the last ANALYZE) cannot
   // turn the lookups into a scan of the workspace's contacts for every staged row.
   const matches = await tx.query<{ k: number; id: string; kind: string; live: boolean; ikind: string | null; ivalue: string | null }>(
-    `select distinct s.k, c.id::text as id, c.kind, (${LIVE}) as live, i.kind as ikind, i.value as ivalue
-       from import_stage s cross join lateral ${STAGE_IDENTITIES}
+    `select distinct i.k, c.id::text as id, c.kind, (${LIVE}) as live, i.kind as ikind, i.value as ivalue
+       from (select s.k, i.kind, i.value from import_stage s cross join lateral ${STAGE_IDENTITIES} order by 2, 3 offset 0) i
        cross join lateral (select ci.contact_id from contact_identities ci
                             where ci.workspace_id = $1::uuid and ci.kind = i.kind and ci.value = i.value offset 0) ci
        cross join lateral (select c.id, c.kind, c.workspace_id, c.merged_into, c.deleted_at from contacts c
