@@ -7,7 +7,13 @@ import { it } from 'node:test';
 // one falls back to), so no screen ever shows a raw key like "customers.emptyTitle".
 
 const WEB_SRC = new URL('../../web/src/', import.meta.url).pathname;
-const en = JSON.parse(readFileSync(join(WEB_SRC, 'i18n/locales/en.json'), 'utf8')) as Tree;
+const readTree = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Tree;
+// English is en.json plus one file per capability under en/, merged by top-level key as i18n/index.ts does.
+const EN_DIR = join(WEB_SRC, 'i18n/locales/en');
+const en: Tree = Object.assign(
+  readTree(join(WEB_SRC, 'i18n/locales/en.json')),
+  ...readdirSync(EN_DIR).filter((f) => f.endsWith('.json')).map((f) => readTree(join(EN_DIR, f))),
+);
 const fa = JSON.parse(readFileSync(join(WEB_SRC, 'i18n/locales/fa.json'), 'utf8')) as Tree;
 interface Tree {
   [k: string]: string | Tree;

@@ -5,6 +5,10 @@ import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 
 const NAV = [
   { to: '/customers', key: 'nav.customers' },
+  { to: '/segments', key: 'nav.segments' },
+  { to: '/insights', key: 'nav.insights' },
+  { to: '/events', key: 'nav.events' },
+  { to: '/stores', key: 'nav.stores' },
   { to: '/imports', key: 'nav.import' },
   { to: '/settings', key: 'nav.settings' },
 ];

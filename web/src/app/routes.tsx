@@ -8,6 +8,10 @@ const CustomerForm = lazy(() => import('../customers/CustomerForm.tsx'));
 const Customer360Page = lazy(() => import('../customers/Customer360Page.tsx'));
 const SettingsPage = lazy(() => import('../settings/SettingsPage.tsx'));
 const ImportWizard = lazy(() => import('../imports/ImportWizard.tsx'));
+const SegmentsRoutes = lazy(() => import('../segments/SegmentsRoutes.tsx'));
+const InsightsRoutes = lazy(() => import('../insights/InsightsRoutes.tsx'));
+const EventsRoutes = lazy(() => import('../events/EventsRoutes.tsx'));
+const PresenceRoutes = lazy(() => import('../presence/PresenceRoutes.tsx'));
 
 export const appRoutes: Array<{ path: string; element: ReactElement }> = [
   { path: '/customers', element: <CustomersPage /> },
@@ -16,4 +20,9 @@ export const appRoutes: Array<{ path: string; element: ReactElement }> = [
   { path: '/customers/:id/edit', element: <CustomerForm /> },
   { path: '/imports', element: <ImportWizard /> },
   { path: '/settings/*', element: <SettingsPage /> },
+  // Each capability routes its own sub-pages (list, detail, builder…) under its prefix.
+  { path: '/segments/*', element: <SegmentsRoutes /> },
+  { path: '/insights/*', element: <InsightsRoutes /> },
+  { path: '/events/*', element: <EventsRoutes /> },
+  { path: '/stores/*', element: <PresenceRoutes /> },
 ];

@@ -2,6 +2,14 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json' with { type: 'json' };
 import fa from './locales/fa.json' with { type: 'json' };
+import enEvents from './locales/en/events.json' with { type: 'json' };
+import enInsights from './locales/en/insights.json' with { type: 'json' };
+import enPresence from './locales/en/presence.json' with { type: 'json' };
+import enSegments from './locales/en/segments.json' with { type: 'json' };
+
+// Each capability keeps its English texts in its own file under one top-level key, so work on
+// one screen never edits another's strings.
+const english = { ...en, ...enSegments, ...enInsights, ...enEvents, ...enPresence };
 
 // English is complete; other languages fall back to it key by key.
 export const LANGUAGES = [
@@ -33,7 +41,7 @@ export function currentLocale(): string {
 const initial = (typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY)) || 'en';
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, fa: { translation: fa } },
+  resources: { en: { translation: english }, fa: { translation: fa } },
   lng: initial,
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes already
