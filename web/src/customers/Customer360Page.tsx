@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, Navigate, useParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get } from '../api/client.ts';
+import { ApiError, get } from '../api/client.ts';
 import { formatDate, formatMoney, formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
 import { MergeDialog } from './MergeDialog.tsx';
@@ -29,6 +29,9 @@ export default function Customer360Page() {
   const complaints = useQuery({ queryKey: ['complaints', id], queryFn: ({ signal }) => get<Page<Complaint>>(`/complaints?contactId=${id}&limit=50`, signal) });
 
   if (view.isLoading) return <Spinner />;
+  // An old link to a merged-away duplicate leads to the record it was merged into.
+  const keptId = view.error instanceof ApiError && view.error.status === 404 ? view.error.fieldError('mergedInto') : undefined;
+  if (keptId) return <Navigate to={`/customers/${keptId}`} replace />;
   if (view.isError || !view.data) return <ErrorNotice error={view.error} />;
   const { contact: c, figures: f } = view.data;
   const money = (m: number) => formatMoney(m, f.currency);
