@@ -59,7 +59,7 @@ export function benchAlgorithm(n: number): BenchResult[] {
   ];
 }
 
-async function seedFigures(engine: Engine, workspaceId: string, n: number): Promise<void> {
+export async function seedFigures(engine: Engine, workspaceId: string, n: number): Promise<void> {
   await sql`insert into contacts (workspace_id, kind, name)
     select ${workspaceId}, 'person', 'Bench customer ' || i from generate_series(1, ${n}::int) i`.execute(engine.db);
   // Same four behaviours as syntheticFeatures, drawn in SQL.

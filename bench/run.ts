@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,11 @@ const BENCHES: Bench[] = [
     name: 'web-ui',
     run: () => optional<{ benchWebUi(o: { customers: number }): Promise<BenchResult[]> }>('web-ui.ts', (m) => m.benchWebUi({ customers: Math.max(100, Math.round(100_000 * scale)) }), 'web-ui'),
   },
+  {
+    name: 'ingest',
+    run: () =>
+      optional<{ benchIngest(o: { customers: number; duration: number }): Promise<BenchResult[]> }>('ingest.ts', (m) => m.benchIngest({ customers: Math.max(2000, Math.round(1_000_000 * scale)), duration: scale < 1 ? 10 : 20 }), 'ingest'),
+  },
   { name: 'segments', run: () => optional<{ benchSegments(o: { engines: EngineKind[]; customers: number }): Promise<BenchResult[]> }>('segments.ts', (m) => m.benchSegments({ engines, customers: Math.max(1000, Math.round(1_000_000 * scale)) }), 'segments') },
 ];
 
@@ -90,7 +95,19 @@ for (const b of selected) {
 }
 
 console.table(rows.map((r) => ({ name: r.name, engine: r.engine, value: Number.isNaN(r.value) ? 'n/a' : r.value, unit: r.unit, target: r.target, result: r.verdict })));
-const out = { date: new Date().toISOString(), scale, only: only.length ? only : 'all', machine: machine(), results: rows };
+// A partial run (BENCH_ONLY) keeps the other benchmarks' last figures, each with its own date.
+const measuredAt = new Date().toISOString();
+const fresh = rows.map((r) => ({ ...r, measuredAt }));
+let kept: unknown[] = [];
+if (only.length > 0 && existsSync(join(HERE, 'results.json'))) {
+  try {
+    const prev = JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8')) as { results?: Array<{ benchmark?: string }> };
+    kept = (prev.results ?? []).filter((r) => !selected.some((b) => b.name === r.benchmark));
+  } catch {
+    kept = [];
+  }
+}
+const out = { date: measuredAt, scale, only: only.length ? only : 'all', machine: machine(), results: [...kept, ...fresh] };
 writeFileSync(join(HERE, 'results.json'), JSON.stringify(out, null, 2) + '\n');
 console.log(`Wrote ${join(HERE, 'results.json')}`);
 // Missed targets are in the table; only a benchmark that could not run fails the command.

@@ -6,7 +6,9 @@ import { contactsRoutes } from './contacts/routes.ts';
 import { importsRoutes, registerCsvBodyParser } from './imports/routes.ts';
 import { ordersRoutes } from './orders/routes.ts';
 import { eventsRoutes } from './events/routes.ts';
+import { streamRoutes } from './events/stream-routes.ts';
 import { segmentsRoutes } from './segments/routes.ts';
+import { contactSegmentsRoutes } from './segments/contact-routes.ts';
 import { insightsRoutes } from './insights/routes.ts';
 import type { Engine } from './platform/db.ts';
 import { installErrorHandler, installJsonBodyParser, registerRoutes, type RouteDef } from './platform/http.ts';
@@ -22,7 +24,9 @@ export const allRoutes: RouteDef[] = [
   ...ordersRoutes,
   ...importsRoutes,
   ...eventsRoutes,
+  ...streamRoutes,
   ...segmentsRoutes,
+  ...contactSegmentsRoutes,
   ...insightsRoutes,
 ];
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import { forEachEngine } from '../../test/support/harness.ts';
 import { GroupCommit, groupCommitFor } from './group-commit.ts';
@@ -43,10 +42,10 @@ forEachEngine('Group commit of tracked events', (env) => {
     const ws = await env().workspace();
     const gc = new GroupCommit(env().engine, { maxDelayMs: 50 });
     const good = mid();
-    // A workspace that does not exist violates a foreign key: the whole group's transaction fails.
+    // A row the database refuses (a malformed customer id) fails the whole group's transaction.
     const results = await Promise.allSettled([
       gc.submit([{ workspaceId: ws.workspaceId, event: event(good) }]),
-      gc.submit([{ workspaceId: randomUUID(), event: event(mid()) }]),
+      gc.submit([{ workspaceId: ws.workspaceId, event: event(mid()), contactId: 'not-a-uuid' }]),
     ]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
     const row = await env().engine.db.selectFrom('events').select('id').where('workspace_id', '=', ws.workspaceId).where('message_id', '=', good).executeTakeFirst();
@@ -54,6 +53,18 @@ forEachEngine('Group commit of tracked events', (env) => {
     // The buffer keeps working after a failed group.
     const ok = await gc.submit([{ workspaceId: ws.workspaceId, event: event(good) }]);
     assert.ok(ok[0]);
+  });
+
+  it('writes at most maxInFlight groups at once; requests arriving meanwhile wait and are all stored', async () => {
+    const ws = await env().workspace();
+    const gc = new GroupCommit(env().engine, { maxDelayMs: 1, maxRows: 3, maxInFlight: 2 });
+    const ids = Array.from({ length: 10 }, () => mid());
+    const answers = await Promise.all(ids.map((m) => gc.submit([{ workspaceId: ws.workspaceId, event: event(m) }])));
+    assert.ok(answers.every((a) => a[0] !== null));
+    assert.ok(gc.stats.mostInFlight <= 2, `at most 2 groups at once, saw ${gc.stats.mostInFlight}`);
+    assert.ok(gc.stats.largestGroup <= 3);
+    const rows = await env().engine.db.selectFrom('events').select('message_id').where('workspace_id', '=', ws.workspaceId).execute();
+    assert.deepEqual(rows.map((r) => r.message_id).sort(), [...ids].sort());
   });
 
   it('credits a messageId sent twice within one group to the first sender only', async () => {

@@ -8,7 +8,7 @@ import { applyAlias, applyGroup, applyIdentify, identityLockKeys } from './ident
 import { LIMITS, batchEnvelope, type SegmentType } from './schema.ts';
 import { insertEvents, lockIdentities, rowKey, type EventRow } from './store.ts';
 import { checkEvent, type Envelope, type NormalizedEvent } from './validate.ts';
-import { resolveWriteKey } from './write-keys.ts';
+import { resolveWriteKey, writeKeyOf } from './write-keys.ts';
 
 // One ingestion request: resolve the write key, validate each event, run identity changes
 // (identify/alias/group) in one transaction, and hand the rest to the group-commit buffer.
@@ -75,6 +75,29 @@ async function alreadyStored(db: Executor, workspaceId: string, messageIds: stri
   return new Set(rows.map((r) => r.message_id));
 }
 
+/**
+ * Write keys recently seen valid. /v1/track carries one event per request, so looking the key up
+ * every time cost as much as storing the event. A revocation takes effect at once in this process
+ * (forgetWriteKeys) and within KEY_TTL_MS in the others.
+ */
+const KEY_TTL_MS = 1000;
+const knownKeys = new Map<string, { workspaceId: string; until: number }>();
+
+export function forgetWriteKeys(): void {
+  knownKeys.clear();
+}
+
+async function workspaceOfKey(engine: Engine, req: FastifyRequest, body: unknown): Promise<string> {
+  const key = writeKeyOf(req, body);
+  const now = Date.now();
+  const hit = key ? knownKeys.get(key) : undefined;
+  if (hit && hit.until > now) return hit.workspaceId;
+  const { workspaceId } = await resolveWriteKey(engine.db, req, body);
+  if (knownKeys.size >= 10_000) knownKeys.clear();
+  knownKeys.set(key!, { workspaceId, until: now + KEY_TTL_MS });
+  return workspaceId;
+}
+
 /** The write key is checked before the body is judged: a stranger learns nothing from a 400. */
 async function authenticated(engine: Engine, req: FastifyRequest): Promise<{ workspaceId: string; body: unknown }> {
   let body: unknown = null;
@@ -84,7 +107,7 @@ async function authenticated(engine: Engine, req: FastifyRequest): Promise<{ wor
   } catch (err) {
     bodyError = err;
   }
-  const { workspaceId } = await resolveWriteKey(engine.db, req, body);
+  const workspaceId = await workspaceOfKey(engine, req, body);
   if (bodyError) throw bodyError;
   return { workspaceId, body };
 }

@@ -1,6 +1,6 @@
 import { ADMIN_ONLY } from '../auth/roles.ts';
 import { defineRoutes, route, type RouteDef } from '../platform/http.ts';
-import { ingestBatch, ingestOne } from './ingest.ts';
+import { forgetWriteKeys, ingestBatch, ingestOne } from './ingest.ts';
 import { presenceRoutes } from './presence-routes.ts';
 import { LIMITS, eventSourceBody, idParams, type SegmentType } from './schema.ts';
 import { createEventSource, listEventSources, revokeEventSource } from './write-keys.ts';
@@ -44,6 +44,7 @@ export const eventsRoutes = defineRoutes([
     method: 'DELETE', url: '/api/v1/event-sources/:id', tag: TAG, summary: 'Revoke an event source', roles: ADMIN_ONLY, params: idParams,
     handler: async (ctx, { params }) => {
       const { before, after } = await revokeEventSource(ctx.db, ctx.auth.workspaceId, params.id);
+      forgetWriteKeys();
       await ctx.audit({ action: 'event_source.revoke', entity: 'event_source', entityId: params.id, before, after });
       return after;
     },

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type pg from 'pg';
 import type { Executor } from '../platform/http.ts';
 import type { NormalizedEvent } from './validate.ts';
 
@@ -43,10 +44,13 @@ const TIMELINE_COLUMNS = 'workspace_id, contact_id, channel, type, direction, oc
  * (and resolves through it) or committed before the back-fill (and is updated by it): never lost
  * between the two. The insert must run as a later statement so its snapshot sees the link.
  */
+const LOCK_SQL = (fn: 'pg_advisory_xact_lock_shared' | 'pg_advisory_xact_lock', keys: string) =>
+  `select count(${fn}(h)) from (select distinct hashtextextended(k, 727) as h from unnest(${keys}::text[]) k order by h) s`;
+
 export async function lockIdentities(db: Executor, keys: string[], mode: 'shared' | 'exclusive'): Promise<void> {
   if (keys.length === 0) return;
-  const fn = mode === 'shared' ? sql.raw('pg_advisory_xact_lock_shared') : sql.raw('pg_advisory_xact_lock');
-  await sql`select count(${fn}(h)) from (select distinct hashtextextended(k, 727) as h from unnest(${keys}::text[]) k order by h) s`.execute(db);
+  const [before, after] = LOCK_SQL(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock', '\u0000').split('\u0000') as [string, string];
+  await sql`${sql.raw(before)}${keys}${sql.raw(after)}`.execute(db);
 }
 
 export function identityKeys(workspaceId: string, e: { userId: string | null; anonymousId: string | null }): string[] {
@@ -56,11 +60,9 @@ export function identityKeys(workspaceId: string, e: { userId: string | null; an
   return keys;
 }
 
-/** Inserts the rows; the answer maps workspace+messageId of each newly stored row (duplicates are absent). */
-export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<string, StoredEvent>> {
-  const out = new Map<string, StoredEvent>();
-  if (rows.length === 0) return out;
-  const payload = JSON.stringify(
+/** The JSON payload of insertEvents: one object per row, `ord` keeps the request order. */
+function eventsPayload(rows: EventRow[]): string {
+  return JSON.stringify(
     rows.map((r, ord) => ({
       ord,
       workspace_id: r.workspaceId,
@@ -75,7 +77,10 @@ export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<
       contact_id: r.contactId ?? null,
     })),
   );
-  const result = await sql<{ id: string; workspace_id: string; message_id: string; contact_id: string | null }>`
+}
+
+/** The insert, around its one parameter (the payload): shared by Kysely and the prepared statement. */
+const INSERT_EVENTS = (payload: string) => `
     with r as (
       select * from jsonb_to_recordset(${payload}::jsonb) as x(
         ord int, workspace_id uuid, message_id text, type text, event text, user_id text, anonymous_id text,
@@ -96,14 +101,53 @@ export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<
       on conflict (workspace_id, message_id) do nothing
       returning id, workspace_id, message_id, contact_id, type, event, properties, occurred_at
     ), tl as (
-      insert into interactions (${sql.raw(TIMELINE_COLUMNS)})
-      select ${sql.raw(TIMELINE_SELECT)} from e where e.contact_id is not null
+      insert into interactions (${TIMELINE_COLUMNS})
+      select ${TIMELINE_SELECT} from e where e.contact_id is not null
       returning 1
     )
-    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id, (select count(*) from tl) as timeline from e
-  `.execute(db);
-  for (const r of result.rows) out.set(rowKey(r.workspace_id, r.message_id), { id: String(r.id), contactId: r.contact_id });
+    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id, (select count(*) from tl) as timeline from e`;
+
+const [INSERT_BEFORE, INSERT_AFTER] = INSERT_EVENTS('\u0000').split('\u0000') as [string, string];
+
+type InsertedRow = { id: string; workspace_id: string; message_id: string; contact_id: string | null };
+
+function storedMap(rows: InsertedRow[]): Map<string, StoredEvent> {
+  const out = new Map<string, StoredEvent>();
+  for (const r of rows) out.set(rowKey(r.workspace_id, r.message_id), { id: String(r.id), contactId: r.contact_id });
   return out;
+}
+
+/** Inserts the rows; the answer maps workspace+messageId of each newly stored row (duplicates are absent). */
+export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<string, StoredEvent>> {
+  if (rows.length === 0) return new Map();
+  const result = await sql<InsertedRow>`${sql.raw(INSERT_BEFORE)}${eventsPayload(rows)}${sql.raw(INSERT_AFTER)}`.execute(db);
+  return storedMap(result.rows);
+}
+
+/**
+ * The group commit's write on PostgreSQL, on a pooled connection of its own: lock, insert and
+ * commit as named prepared statements. Planning the insert cost 7–15 ms a time (it is one large
+ * statement); prepared, each connection plans it once.
+ */
+export async function insertEventsPrepared(pool: pg.Pool, rows: EventRow[], lockKeys: string[]): Promise<Map<string, StoredEvent>> {
+  if (rows.length === 0) return new Map();
+  const payload = eventsPayload(rows);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    try {
+      if (lockKeys.length > 0) await client.query({ name: 'rapport_events_lock', text: LOCK_SQL('pg_advisory_xact_lock_shared', '$1'), values: [lockKeys] });
+      const res = await client.query<InsertedRow>({ name: 'rapport_events_insert', text: INSERT_EVENTS('$1'), values: [payload] });
+      await client.query('commit');
+      return storedMap(res.rows);
+    } catch (err) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 /**

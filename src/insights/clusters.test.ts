@@ -49,6 +49,8 @@ forEachEngine('Customer groups found by clustering', (env) => {
       const page2 = await api.get(`/api/v1/insights/clusters/${cluster.id}/members?limit=5&cursor=${page1.body.nextCursor}`);
       assert.deepEqual([...page1.body.items, ...page2.body.items], [...ids].sort());
       assert.equal(page2.body.nextCursor, null);
+      assert.deepEqual(page1.body.people.map((p: any) => p.id), page1.body.items);
+      assert.ok(page1.body.people.every((p: any) => typeof p.name === 'string' && p.name.length > 0));
     }
   });
 
@@ -69,8 +71,13 @@ forEachEngine('Customer groups found by clustering', (env) => {
     assert.notEqual(after.runId, before.runId);
     assert.equal(after.k, 2, 'two obvious groups');
     assert.equal(after.suggestedK, 2);
-    // Only the latest run has members; an old cluster matches nobody any more.
+    // Only the latest run has a member list; an old cluster, used in a rule, still classifies
+    // customers by its own run's centres (conditions.ts explains why).
     assert.deepEqual(await clusterMembers(db, ws.workspaceId, before.clusters[0].id), []);
+    for (const old of before.clusters) {
+      const viaRule = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).where(clusterCondition(ws.workspaceId, old.id)).execute();
+      assert.equal(viaRule.length, old.size, old.label);
+    }
     const total = after.clusters.reduce((s: number, c: any) => s + c.size, 0);
     assert.equal(total, 12);
   });

@@ -64,7 +64,11 @@ export async function runClustering(engine: Engine, workspaceId: string, opts: C
     for (const g of groups) {
       const row = await trx
         .insertInto('insight_clusters')
-        .values({ workspace_id: workspaceId, run_id: run.id, position: g.position, label: g.label, size: g.size, centroid: JSON.stringify(g.centroid) })
+        .values({
+          workspace_id: workspaceId, run_id: run.id, position: g.position, label: g.label, size: g.size, centroid: JSON.stringify(g.centroid),
+          // Normalised centre: what the "in cluster" segment condition classifies customers by.
+          center: sql<number[]>`${Array.from(result.centroids.subarray(g.index * D, g.index * D + D))}::float8[]`,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       clusterIds[g.index] = row.id;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
 import type { Executor } from '../platform/http.ts';
 import { NotFound } from '../platform/errors.ts';
+import { REBUILD_JOB } from '../segments/service.ts';
 import { DEFAULT_K, runClustering } from './clusters.ts';
 import { recomputeRfm } from './rfm.ts';
 import { refreshSlowingFlags } from './slowing.ts';
@@ -16,16 +17,38 @@ export type InsightsJobKind = typeof RFM_JOB | typeof CLUSTERS_JOB | typeof SLOW
 // Whole-workspace window sorts spill to disk at the default 4 MB work_mem; a job may use more.
 const bigSorts = (trx: Executor) => sql`set local work_mem = '64MB'`.execute(trx);
 
+/**
+ * RFM labels and slowing flags are segment conditions: once they change, segments using them are
+ * rebuilt now rather than at the next scheduled build (up to 5 minutes later). One queued
+ * workspace rebuild is enough, however many recomputes finish meanwhile.
+ */
+async function rebuildSegmentsSoon(trx: Executor, workspaceId: string): Promise<void> {
+  const waiting = await trx
+    .selectFrom('jobs')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', REBUILD_JOB)
+    .where('state', '=', 'queued')
+    .where(sql<boolean>`payload = '{}'::jsonb`)
+    .executeTakeFirst();
+  const dynamic = await trx.selectFrom('segments').select('id').where('workspace_id', '=', workspaceId).where('kind', '=', 'dynamic').limit(1).executeTakeFirst();
+  if (!waiting && dynamic) await enqueueJob(trx, { workspaceId, kind: REBUILD_JOB, payload: {}, createdBy: null });
+}
+
 export const insightsJobHandlers: Record<string, JobHandler> = {
   [RFM_JOB]: (job, ctx) =>
     ctx.engine.db.transaction().execute(async (trx) => {
       await bigSorts(trx);
-      return recomputeRfm(trx, job.workspace_id);
+      const out = await recomputeRfm(trx, job.workspace_id);
+      await rebuildSegmentsSoon(trx, job.workspace_id);
+      return out;
     }),
   [SLOWING_JOB]: (job, ctx) =>
     ctx.engine.db.transaction().execute(async (trx) => {
       await bigSorts(trx);
-      return refreshSlowingFlags(trx, job.workspace_id);
+      const out = await refreshSlowingFlags(trx, job.workspace_id);
+      await rebuildSegmentsSoon(trx, job.workspace_id);
+      return out;
     }),
   [CLUSTERS_JOB]: async (job, ctx) => {
     const k = job.payload.k === 'auto' ? 'auto' : Number(job.payload.k ?? DEFAULT_K);

@@ -55,7 +55,7 @@ forEachEngine('RFM scores', (env) => {
       .selectFrom('contacts')
       .select('id')
       .where('workspace_id', '=', ws.workspaceId)
-      .where(rfmSegmentCondition(ws.workspaceId, 'Champions'))
+      .where(rfmSegmentCondition(ws.workspaceId, ['Champions']))
       .execute();
     assert.deepEqual(champions.map((c) => c.id), [big]);
   });

@@ -3,6 +3,8 @@ import { NotFound, ValidationError } from '../platform/errors.ts';
 import { decodeCursor, defineRoutes, encodeCursor, route } from '../platform/http.ts';
 import { clusterMembersQuery, latestClusters } from './clusters.ts';
 import { CLUSTERS_JOB, insightsJob, latestJob, RFM_JOB, SLOWING_JOB, startInsightsJob } from './jobs.ts';
+import { createSegment } from '../segments/service.ts';
+import type { Role } from '../platform/tables.ts';
 import { rfmDistribution } from './rfm.ts';
 import * as s from './schema.ts';
 import { getSettings, updateSettings } from './settings.ts';
@@ -13,6 +15,8 @@ import { listValuable } from './valuable.ts';
 // Recomputes run as background jobs; poll GET /api/v1/insights/jobs/:jobId.
 
 const TAG = 'Insights';
+/** Same writers as the segments capability: a saved group is a segment. */
+const SEGMENT_WRITERS: readonly Role[] = ['admin', 'marketer'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function badCursor(): never {
@@ -54,7 +58,7 @@ export const insightsRoutes = defineRoutes([
   }),
   route({
     method: 'GET', url: '/api/v1/insights/clusters/:clusterId/members', tag: TAG, roles: READ_ANY, params: s.clusterParams, query: s.pageQuery,
-    summary: 'The customers in a group (latest run), by contact id',
+    summary: 'The customers in a group (latest run): contact ids, and their names in `people`',
     handler: async (ctx, { params, query }) => {
       const ws = ctx.auth.workspaceId;
       const exists = await ctx.db.selectFrom('insight_clusters').select('id').where('workspace_id', '=', ws).where('id', '=', params.clusterId).executeTakeFirst();
@@ -65,7 +69,25 @@ export const insightsRoutes = defineRoutes([
       if (after) q = q.where('contact_id', '>', after[0] as string);
       const rows = await q.orderBy('contact_id').limit(query.limit + 1).execute();
       const items = rows.slice(0, query.limit).map((r) => r.contact_id);
-      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items[items.length - 1]]) : null };
+      // Names for the page, so a list of members needs no request per person.
+      const people = items.length
+        ? await ctx.db.selectFrom('contacts').select(['id', 'name']).where('workspace_id', '=', ws).where('id', 'in', items).orderBy('id').execute()
+        : [];
+      return { items, people, nextCursor: rows.length > query.limit ? encodeCursor([items[items.length - 1]]) : null };
+    },
+  }),
+  route({
+    method: 'POST', url: '/api/v1/insights/clusters/:clusterId/segment', tag: TAG, roles: SEGMENT_WRITERS, params: s.clusterParams, body: s.clusterSegmentBody, status: 201,
+    summary: 'Save a group as a dynamic segment: customers whose current figures are nearest its centre (stays valid after later runs)',
+    handler: async (ctx, { params, body }) => {
+      const ws = ctx.auth.workspaceId;
+      const cluster = await ctx.db.selectFrom('insight_clusters').select(['id', 'label', 'center']).where('workspace_id', '=', ws).where('id', '=', params.clusterId).executeTakeFirst();
+      if (!cluster) throw new NotFound('Cluster');
+      const rule = { type: 'cluster', op: 'in', clusterId: cluster.id };
+      // Built by the segments.rebuild job createSegment queues, like any saved rule.
+      const seg = await createSegment(ctx.db, ws, { name: body?.name ?? cluster.label, description: body?.description ?? null, kind: 'dynamic', rule }, ctx.auth.userId);
+      await ctx.audit({ action: 'segment.create', entity: 'segment', entityId: seg.id, after: { name: seg.name, kind: seg.kind, rule: seg.rule, fromCluster: cluster.id } });
+      return seg;
     },
   }),
   route({
@@ -79,11 +101,13 @@ export const insightsRoutes = defineRoutes([
   }),
   route({
     method: 'GET', url: '/api/v1/insights/slowing', tag: TAG, roles: READ_ANY, query: s.slowingQuery,
-    summary: 'Slowing customers (gaps growing or order value falling), newest alerts first; filter by owner',
+    summary: 'Slowing customers (gaps growing or order value falling), newest alerts first; filter by owner (a user id, or "me")',
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor, 2);
       if (after && !(typeof after[0] === 'string' && !Number.isNaN(Date.parse(after[0])) && typeof after[1] === 'string' && UUID.test(after[1]))) badCursor();
-      const page = await listSlowing(ctx.db, ctx.auth.workspaceId, { ownerId: query.ownerId, limit: query.limit, after: after as [string, string] | null });
+      if (query.ownerId === 'me' && !ctx.auth.userId) throw ValidationError.field('query.ownerId', 'An API key has no user: give an owner id instead of "me"');
+      const ownerId = query.ownerId === 'me' ? ctx.auth.userId! : query.ownerId;
+      const page = await listSlowing(ctx.db, ctx.auth.workspaceId, { ownerId, limit: query.limit, after: after as [string, string] | null });
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
   }),

@@ -23,7 +23,8 @@ export const pageQuery = z
   })
   .strict();
 
-export const slowingQuery = pageQuery.extend({ ownerId: z.uuid('Expected a user id').optional() }).strict();
+/** ownerId: a user id, or 'me' for the signed-in user (the default view of the slowing list). */
+export const slowingQuery = pageQuery.extend({ ownerId: z.union([z.literal('me'), z.uuid('Expected a user id or "me"')]).optional() }).strict();
 
 export const valuableQuery = z
   .object({
@@ -39,3 +40,11 @@ export const settingsBody = z
   })
   .strict()
   .refine((b) => b.slowingGapFactor !== undefined || b.slowingValueRatio !== undefined, 'Give slowingGapFactor and/or slowingValueRatio');
+
+const noNul = (v: string) => !v.includes('\u0000');
+export const clusterSegmentBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).refine(noNul, 'Contains a NUL character').optional(),
+    description: z.string().max(2000).refine(noNul, 'Contains a NUL character').nullable().optional(),
+  })
+  .optional();

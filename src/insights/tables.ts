@@ -38,6 +38,7 @@ export interface InsightsTables {
     avg_order_minor: BigintMinor;
     median_gap_days: ColumnType<string | null, string | number | null | undefined, string | number | null>;
     centroid: Json<Record<string, number>>;
+    center: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
   };
   contact_cluster: {
     contact_id: string;

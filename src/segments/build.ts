@@ -21,13 +21,15 @@ type Cause = 'build' | 'refresh';
 
 /** Everything validation needs to know about a workspace: attribute types and segment references. */
 export async function loadRuleContext(db: Executor, workspaceId: string, selfId?: string): Promise<RuleContext> {
-  const [attrs, segs] = await Promise.all([
+  const [attrs, segs, clusters] = await Promise.all([
     db.selectFrom('attribute_definitions').select(['key', 'type', 'choices']).where('workspace_id', '=', workspaceId).execute(),
     db.selectFrom('segments').select(['id', 'depends_on']).where('workspace_id', '=', workspaceId).execute(),
+    db.selectFrom('insight_clusters').select(['id', sql<boolean>`center is not null`.as('has_center')]).where('workspace_id', '=', workspaceId).execute(),
   ]);
   return {
     attributes: new Map(attrs.map((a) => [a.key, { type: a.type, choices: a.choices }])),
     segments: new Map(segs.map((s) => [s.id, { dependsOn: s.depends_on }])),
+    clusters: new Map(clusters.map((c) => [c.id, { hasCenter: c.has_center }])),
     selfId,
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { clusterMembersSql, rfmScoreCondition, rfmSegmentCondition, slowingCondition, valueRankCondition } from '../insights/conditions.ts';
 import type { Condition, Rule } from './schema.ts';
 
 // Compiles a validated rule (validate.ts) to one parameterised SQL predicate over `contacts c`.
@@ -163,6 +164,23 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
         const exists = sql`exists (select 1 from segment_members m where m.segment_id = ${c.segmentId} and m.workspace_id = ${ws} and m.contact_id = c.id)`;
         return c.op === 'in' ? exists : sql`not ${exists}`;
       }
+      // Groups found in the data: the SQL lives with the insights capability that derives them.
+      case 'rfm':
+        if (c.field === 'segment') {
+          const inIt = rfmSegmentCondition(ws, c.value, 'c.id');
+          return c.op === 'in' ? inIt : sql`not ${inIt}`;
+        }
+        return rfmScoreCondition(ws, c.field, c.op, c.value, 'c.id');
+      case 'slowing':
+        return c.op === 'flagged' ? slowingCondition(ws, 'c.id') : sql`not ${slowingCondition(ws, 'c.id')}`;
+      case 'cluster': {
+        // Set mode: one pass over the workspace's figures; per contact: just that contact's row.
+        const inIt = o.perContact ? sql`exists (${clusterMembersSql(ws, c.clusterId, sql`c.id`)})` : sql`c.id in (${clusterMembersSql(ws, c.clusterId, null)})`;
+        return c.op === 'in' ? inIt : sql`not ${inIt}`;
+      }
+      case 'valuable':
+        // The rank is relative to everyone, so both modes rank the workspace (conditions.ts).
+        return valueRankCondition(ws, c.op === 'top_n' ? { topN: c.count, windowDays: c.withinDays } : { topPercent: c.percent, windowDays: c.withinDays }, 'c.id');
       case 'consent':
         break;
     }

@@ -5,6 +5,7 @@ import type { Role } from '../platform/tables.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { decodeCursor, defineRoutes, encodeCursor, route, zodFields, type RouteContext } from '../platform/http.ts';
 import { buildSegment, previewRule, tuneForBuild } from './build.ts';
+import { dailyHistory, dailyQuery } from './history-daily.ts';
 import { emailsFromCsv, readCsvBody } from './members-csv.ts';
 import * as s from './schema.ts';
 import * as svc from './service.ts';
@@ -130,6 +131,11 @@ export const segmentsRoutes = defineRoutes([
       const r = await svc.listHistory(ctx.db, ctx.auth.workspaceId, params.id, { before: page(query.cursor), limit: query.limit });
       return { items: r.items, nextCursor: next(r.next) };
     },
+  }),
+  route({
+    method: 'GET', url: `${BASE}/:id/history/daily`, tag: TAG, roles: READ_ANY, params: s.idParams, query: dailyQuery,
+    summary: 'Entries and exits per day over the last `days` days (workspace time zone), with the current size',
+    handler: async (ctx, { params, query }) => dailyHistory(ctx.db, ctx.auth.workspaceId, params.id, query.days),
   }),
   membersRoute('POST'),
   membersRoute('DELETE'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RFM_SEGMENTS } from '../insights/rfm.ts';
 
 // The segment rule language: a JSON tree of groups ({op, rules}), negations ({not}) and
 // conditions ({type, ...}). The per-condition shapes below are what validate.ts checks each node
@@ -89,6 +90,21 @@ export const lastContactCondition = z.strictObject({
 /** Part of the language, refused at validation until consent records exist (400 "not available yet"). */
 export const consentCondition = z.strictObject({ type: z.literal('consent'), channel: z.enum(['email', 'sms', 'voice', 'whatsapp', 'post']), op: z.enum(['granted', 'not_granted']) });
 
+/** Groups found in the data (src/insights): RFM labels and scores, clusters, slowing flag, value ranking. */
+export const rfmCondition = z.union([
+  z.strictObject({ type: z.literal('rfm'), field: z.literal('segment'), op: z.enum(['in', 'not_in']), value: z.array(z.enum(RFM_SEGMENTS)).min(1).max(RFM_SEGMENTS.length) }),
+  z.strictObject({ type: z.literal('rfm'), field: z.enum(['r', 'f', 'm']), op: numberOp, value: z.number().int().min(1).max(5) }),
+]);
+/** In a cluster found by k-means: the customer's current figures are nearest its centre (src/insights/conditions.ts). */
+export const clusterCondition = z.strictObject({ type: z.literal('cluster'), op: z.enum(['in', 'not_in']), clusterId: z.uuid('Expected a cluster id') });
+/** Carries the slowing flag (gaps growing or order value falling; src/insights/slowing.ts). */
+export const slowingCondition = z.strictObject({ type: z.literal('slowing'), op: z.enum(['flagged', 'not_flagged']) });
+/** Among the most valuable customers: money spent on counted orders over the last withinDays. */
+export const valuableCondition = z.union([
+  z.strictObject({ type: z.literal('valuable'), op: z.literal('top_n'), count, withinDays: z.number().int().min(1).max(3650) }),
+  z.strictObject({ type: z.literal('valuable'), op: z.literal('top_percent'), percent: z.number().gt(0).max(100), withinDays: z.number().int().min(1).max(3650) }),
+]);
+
 export const segmentCondition = z.strictObject({ type: z.literal('segment'), op: z.enum(['in', 'not_in']), segmentId: z.uuid() });
 
 export const conditionSchemas = {
@@ -101,6 +117,10 @@ export const conditionSchemas = {
   last_contact: lastContactCondition,
   consent: consentCondition,
   segment: segmentCondition,
+  rfm: rfmCondition,
+  cluster: clusterCondition,
+  slowing: slowingCondition,
+  valuable: valuableCondition,
 } as const;
 
 export type ProfileCondition = { [K in keyof typeof profileConditions]: z.infer<(typeof profileConditions)[K]> }[keyof typeof profileConditions];

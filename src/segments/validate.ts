@@ -11,6 +11,8 @@ export interface RuleContext {
   attributes: Map<string, { type: AttributeType; choices: string[] | null }>;
   /** Segments of the workspace: id → the segments its rule refers to. */
   segments: Map<string, { dependsOn: string[] }>;
+  /** Clusters of the workspace (any run): id → whether its run stored the centre rules classify by. */
+  clusters?: Map<string, { hasCenter: boolean }>;
   /** The segment being saved, if any: referring back to it (directly or not) is a cycle. */
   selfId?: string;
 }
@@ -113,6 +115,18 @@ export function validateRule(input: unknown, ctx: RuleContext, root = 'rule'): V
           return undefined;
         }
         refs.add(parsed.segmentId);
+        return parsed;
+      }
+      case 'cluster': {
+        const cluster = ctx.clusters?.get(parsed.clusterId);
+        if (!cluster) {
+          add(`${path}.clusterId`, 'No such cluster');
+          return undefined;
+        }
+        if (!cluster.hasCenter) {
+          add(`${path}.clusterId`, 'This cluster comes from a grouping made before clusters could be used in rules; run the grouping again');
+          return undefined;
+        }
         return parsed;
       }
       default:

@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get } from '../api/client.ts';
 import { formatDate, formatMoney, formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
+import { CustomerEvents } from '../events/CustomerEvents.tsx';
+import { CustomerInsightsCard } from '../insights/CustomerInsightsCard.tsx';
 import { MergeDialog } from './MergeDialog.tsx';
 import { OrdersChart } from './OrdersChart.tsx';
 import { OrdersList } from './OrdersList.tsx';
@@ -112,14 +114,15 @@ export default function Customer360Page() {
             </h2>
             <dl className="divide-y divide-slate-100 text-sm">
               <Row label={t('c360.consent')}>{t('c360.notYet')}</Row>
-              <Row label={t('c360.segments')}>{t('c360.notYet')}</Row>
               <Row label={t('c360.loyalty')}>{t('c360.notYet')}</Row>
             </dl>
           </section>
+          <CustomerInsightsCard contactId={c.id} />
         </div>
 
         <div className="space-y-6 lg:col-span-2">
           <Timeline contactId={c.id} />
+          <CustomerEvents contactId={c.id} />
           <OrdersList orders={orders.data?.items ?? []} loading={orders.isLoading} />
           <section aria-labelledby="complaints-title" className="card p-5">
             <h2 id="complaints-title" className="mb-2 text-base font-semibold">

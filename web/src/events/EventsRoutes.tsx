@@ -1,15 +1,32 @@
-import { Route, Routes } from 'react-router-dom';
+import { NavLink, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { EventSourcesPage } from './EventSourcesPage.tsx';
+import { EventStreamPage } from './EventStreamPage.tsx';
 
-function Placeholder() {
+function SubNav() {
   const { t } = useTranslation();
-  return <h1 className="text-xl font-semibold">{t('events.title')}</h1>;
+  const cls = ({ isActive }: { isActive: boolean }) =>
+    `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600 hover:bg-slate-100'}`;
+  return (
+    <nav aria-label={t('events.nav')} className="mb-4 flex gap-2">
+      <NavLink end to="/events" className={cls}>
+        {t('events.stream')}
+      </NavLink>
+      <NavLink to="/events/sources" className={cls}>
+        {t('events.sources.title')}
+      </NavLink>
+    </nav>
+  );
 }
 
 export default function EventsRoutes() {
   return (
-    <Routes>
-      <Route index element={<Placeholder />} />
-    </Routes>
+    <>
+      <SubNav />
+      <Routes>
+        <Route index element={<EventStreamPage />} />
+        <Route path="sources" element={<EventSourcesPage />} />
+      </Routes>
+    </>
   );
 }

@@ -1,15 +1,47 @@
-import { Route, Routes } from 'react-router-dom';
+import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../auth/session.tsx';
+import { PageHeader } from '../ui/states.tsx';
+import { ClustersView } from './ClustersView.tsx';
+import { RfmView } from './RfmView.tsx';
+import { SlowingView } from './SlowingView.tsx';
+import { ValuableView } from './ValuableView.tsx';
+import { InsightsSettings } from './InsightsSettings.tsx';
 
-function Placeholder() {
-  const { t } = useTranslation();
-  return <h1 className="text-xl font-semibold">{t('insights.title')}</h1>;
-}
+const TABS = [
+  { to: 'groups', key: 'insights.tab.groups' },
+  { to: 'rfm', key: 'insights.tab.rfm' },
+  { to: 'slowing', key: 'insights.tab.slowing' },
+  { to: 'valuable', key: 'insights.tab.valuable' },
+] as const;
 
 export default function InsightsRoutes() {
+  const { t } = useTranslation();
+  const admin = useSession().user.role === 'admin';
+  const tabs = admin ? [...TABS, { to: 'settings', key: 'insights.tab.settings' } as const] : TABS;
   return (
-    <Routes>
-      <Route index element={<Placeholder />} />
-    </Routes>
+    <>
+      <PageHeader title={t('insights.title')} />
+      <nav aria-label={t('insights.tabsLabel')} className="mb-6 flex flex-wrap gap-1 border-b border-slate-200">
+        {tabs.map((tab) => (
+          <NavLink
+            key={tab.to}
+            to={tab.to}
+            className={({ isActive }) => `-mb-px border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
+          >
+            {t(tab.key)}
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to="groups" replace />} />
+        <Route path="groups" element={<ClustersView />} />
+        <Route path="rfm" element={<RfmView />} />
+        <Route path="slowing" element={<SlowingView />} />
+        <Route path="valuable" element={<ValuableView />} />
+        {admin && <Route path="settings" element={<InsightsSettings />} />}
+        <Route path="*" element={<Navigate to="groups" replace />} />
+      </Routes>
+    </>
   );
 }

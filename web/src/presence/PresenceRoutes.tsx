@@ -1,15 +1,12 @@
 import { Route, Routes } from 'react-router-dom';
-import { useTranslation } from 'react-i18next';
-
-function Placeholder() {
-  const { t } = useTranslation();
-  return <h1 className="text-xl font-semibold">{t('presence.title')}</h1>;
-}
+import { StorePage } from './StorePage.tsx';
+import { StoresPage } from './StoresPage.tsx';
 
 export default function PresenceRoutes() {
   return (
     <Routes>
-      <Route index element={<Placeholder />} />
+      <Route index element={<StoresPage />} />
+      <Route path=":id" element={<StorePage />} />
     </Routes>
   );
 }

@@ -1,15 +1,18 @@
+import { lazy } from 'react';
 import { Route, Routes } from 'react-router-dom';
-import { useTranslation } from 'react-i18next';
+import SegmentsListPage from './SegmentsListPage.tsx';
+import SegmentDetailPage from './SegmentDetailPage.tsx';
 
-function Placeholder() {
-  const { t } = useTranslation();
-  return <h1 className="text-xl font-semibold">{t('segments.title')}</h1>;
-}
+// The builder carries the catalog and the editors; it loads only when someone builds.
+const SegmentBuilderPage = lazy(() => import('./SegmentBuilderPage.tsx'));
 
 export default function SegmentsRoutes() {
   return (
     <Routes>
-      <Route index element={<Placeholder />} />
+      <Route index element={<SegmentsListPage />} />
+      <Route path="new" element={<SegmentBuilderPage />} />
+      <Route path=":id" element={<SegmentDetailPage />} />
+      <Route path=":id/edit" element={<SegmentBuilderPage />} />
     </Routes>
   );
 }

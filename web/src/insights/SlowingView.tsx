@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { get, post } from '../api/client.ts';
+import { useSession } from '../auth/session.tsx';
+import { formatDate } from '../i18n/format.ts';
+import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
+import { jobRunning, jobStatusKey, slowingPath } from './logic.ts';
+import type { SlowingItem } from './types.ts';
+import { useJob } from './useJob.ts';
+
+const WRITERS = ['admin', 'marketer', 'agent'];
+
+/** Customers whose gaps grow or whose orders shrink: the owner's own first, everyone's on request. */
+export function SlowingView() {
+  const { t } = useTranslation();
+  const me = useSession();
+  const [scope, setScope] = useState<'mine' | 'all'>('mine');
+  const list = useInfiniteQuery({
+    queryKey: ['insights', 'slowing', scope],
+    initialPageParam: '',
+    queryFn: ({ pageParam, signal }) => get<{ items: SlowingItem[]; nextCursor: string | null }>(slowingPath(scope, pageParam), signal),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const { job, start } = useJob(['insights', 'slowing']);
+  const [error, setError] = useState<unknown>(null);
+  const recompute = async () => {
+    setError(null);
+    try {
+      start((await post<{ jobId: string }>('/insights/slowing/recompute')).jobId);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const status = jobStatusKey(job);
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <div role="group" aria-label={t('insights.slowing.scope')} className="inline-flex rounded-md ring-1 ring-slate-300">
+          {(['mine', 'all'] as const).map((s) => (
+            <button
+              key={s}
+              type="button"
+              aria-pressed={scope === s}
+              onClick={() => setScope(s)}
+              className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${scope === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+            >
+              {t(`insights.slowing.${s}`)}
+            </button>
+          ))}
+        </div>
+        {WRITERS.includes(me.user.role) && (
+          <button type="button" className="btn-secondary" disabled={jobRunning(job)} onClick={() => void recompute()}>
+            {t('insights.slowing.recompute')}
+          </button>
+        )}
+        {status && <span role="status" className="text-sm text-slate-600">{t(status)}</span>}
+        {error != null && <ErrorNotice error={error} />}
+      </div>
+      {list.isLoading ? (
+        <Spinner />
+      ) : list.isError ? (
+        <ErrorNotice error={list.error} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={scope === 'mine' ? t('insights.slowing.emptyMineTitle') : t('insights.slowing.emptyTitle')}>
+          {scope === 'mine' ? t('insights.slowing.emptyMineBody') : t('insights.slowing.emptyBody')}
+        </EmptyState>
+      ) : (
+        <div className="card overflow-x-auto">
+          <table className="table" aria-label={t('insights.slowing.title')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('insights.col.customer')}</th>
+                <th scope="col">{t('insights.slowing.reason')}</th>
+                <th scope="col">{t('insights.slowing.since')}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((r) => (
+                <tr key={r.contactId}>
+                  <td>
+                    <Link className="font-medium text-indigo-700 hover:underline" to={`/customers/${r.contactId}`}>
+                      {r.name}
+                    </Link>
+                  </td>
+                  <td className="text-sm">{r.reason}</td>
+                  <td className="text-sm whitespace-nowrap">{formatDate(r.since)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {list.hasNextPage && (
+            <button type="button" className="btn-ghost m-3" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+              {t('insights.more')}
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

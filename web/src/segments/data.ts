@@ -1,0 +1,37 @@
+import { useQuery } from '@tanstack/react-query';
+import { useSession } from '../auth/session.tsx';
+import { get } from '../api/client.ts';
+import type { CatalogContext } from './catalog.ts';
+import type { AttributeDef, Segment } from './types.ts';
+
+// What the builder's catalog needs from the workspace: custom attributes, other segments, tags.
+
+export const WRITERS = ['admin', 'marketer'];
+
+export function useCanEdit(): boolean {
+  return WRITERS.includes(useSession().user.role);
+}
+
+export function useCatalogData(selfId?: string): { ctx: CatalogContext; tags: string[]; loading: boolean } {
+  const me = useSession();
+  const attributes = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });
+  const segments = useQuery({ queryKey: ['segments', 'all'], queryFn: ({ signal }) => get<{ items: Segment[] }>('/segments?limit=200', signal), staleTime: 30_000 });
+  // The latest grouping's groups, for the 'customer group' condition (same query key as the insights page).
+  const clusters = useQuery({
+    queryKey: ['insights', 'clusters'],
+    queryFn: ({ signal }) => get<{ latest: { clusters: Array<{ id: string; label: string }> } | null }>('/insights/clusters', signal),
+    staleTime: 60_000,
+  });
+  const tags = useQuery({ queryKey: ['tags'], queryFn: ({ signal }) => get<{ items: Array<{ tag: string }> }>('/tags', signal), staleTime: 60_000 });
+  return {
+    ctx: {
+      attributes: attributes.data?.items ?? [],
+      segments: (segments.data?.items ?? []).map((s) => ({ id: s.id, name: s.name })),
+      selfId,
+      clusters: (clusters.data?.latest?.clusters ?? []).map((x) => ({ id: x.id, label: x.label })),
+      currency: me.workspace.currency ?? 'EUR',
+    },
+    tags: (tags.data?.items ?? []).map((x) => x.tag),
+    loading: attributes.isLoading || segments.isLoading,
+  };
+}
