@@ -124,19 +124,30 @@ forEachEngine('Event ingestion (Segment API)', (env) => {
     assert.ok(items.some((i) => i.channel === 'event' && i.summary === 'Order Completed' && i.ref?.type === 'event'));
   });
 
-  it('stores a retried messageId once, even when the retry carries another body', async () => {
+  it('stores a retried messageId once, and refuses the same messageId with another event (422)', async () => {
     const src = await eventSource(env());
     const m = mid();
-    const a = await src.send('track', { userId: 'r1', event: 'Clicked', messageId: m });
-    const b = await src.send('track', { userId: 'r1', event: 'Clicked', messageId: m });
-    const c = await src.send('track', { userId: 'r1', event: 'Something else', messageId: m });
-    assert.deepEqual([a.status, b.status, c.status], [200, 200, 200]);
-    assert.deepEqual([a.body.status, b.body.status, c.body.status], ['stored', 'duplicate', 'duplicate']);
-    const batch = await src.send('batch', { batch: [{ type: 'track', userId: 'r1', event: 'Clicked', messageId: m }, { type: 'identify', userId: 'r1', messageId: m }] });
-    assert.deepEqual(batch.body.results.map((r: any) => r.status), ['duplicate', 'duplicate']);
+    const a = await src.send('track', { userId: 'r1', event: 'Clicked', properties: { a: 1, b: [2] }, messageId: m });
+    // A retry: same event, its keys in another order, sent again later (sentAt and context differ).
+    const b = await src.send('track', { userId: 'r1', event: 'Clicked', properties: { b: [2], a: 1 }, messageId: m, sentAt: new Date().toISOString(), context: { library: { name: 'x', version: '2' } } });
+    const c = await src.send('track', { userId: 'r1', event: 'Something else', properties: { a: 1, b: [2] }, messageId: m });
+    const d = await src.send('track', { userId: 'r1', event: 'Clicked', properties: { a: 2, b: [2] }, messageId: m });
+    assert.deepEqual([a.status, b.status, c.status, d.status], [200, 200, 422, 422]);
+    assert.deepEqual([a.body.status, b.body.status], ['stored', 'duplicate']);
+    assert.match(c.body.error.fields.messageId[0], /different event/);
+    const batch = await src.send('batch', {
+      batch: [
+        { type: 'track', userId: 'r1', event: 'Clicked', properties: { a: 1, b: [2] }, messageId: m },
+        { type: 'identify', userId: 'r1', messageId: m },
+        { type: 'track', userId: 'r1', event: 'Fresh', messageId: mid() },
+      ],
+    });
+    assert.equal(batch.status, 200);
+    assert.deepEqual(batch.body.results.map((r: any) => r.status), ['duplicate', 'conflict', 'stored']);
+    assert.equal(batch.body.conflicts, 1);
     const rows = await eventRows(env(), src.ws.workspaceId);
-    assert.equal(rows.length, 1);
-    assert.equal(rows[0]!.event, 'Clicked');
+    assert.equal(rows.length, 2, 'the first Clicked and the fresh event; nothing from the conflicts');
+    assert.deepEqual(rows.find((r) => r.message_id === m)?.event, 'Clicked');
   });
 
   it('keeps the good events of a batch and names each refused one with its index and reason', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../contacts/service.ts';
 import type { Engine } from '../platform/db.ts';
-import { PayloadTooLarge, ValidationError } from '../platform/errors.ts';
+import { PayloadTooLarge, Unprocessable, ValidationError } from '../platform/errors.ts';
 import { MAX_JSON_DEPTH, jsonDepth, type AuditEntry, type Executor } from '../platform/http.ts';
 import { groupCommitFor } from './group-commit.ts';
 import { applyAlias, applyGroup, applyIdentify, identityLockKeys } from './identity.ts';
@@ -13,7 +13,12 @@ import { resolveWriteKey, writeKeyOf } from './write-keys.ts';
 // One ingestion request: resolve the write key, validate each event, run identity changes
 // (identify/alias/group) in one transaction, and hand the rest to the group-commit buffer.
 
-export type EventStatus = 'stored' | 'duplicate' | 'rejected';
+/**
+ * 'duplicate': this messageId is stored already with the same content (a retry): nothing new.
+ * 'conflict': this messageId is stored already with other content: refused, the stored one stays
+ * (GUARANTEES L5; /v1/track & co. answer 422 for it).
+ */
+export type EventStatus = 'stored' | 'duplicate' | 'conflict' | 'rejected';
 
 export interface EventResult {
   index: number;
@@ -27,6 +32,7 @@ export interface IngestReport {
   success: true;
   stored: number;
   duplicates: number;
+  conflicts: number;
   rejected: number;
   results: EventResult[];
 }
@@ -124,12 +130,16 @@ export async function ingest(
   const results: EventResult[] = [];
   const valid: Array<{ index: number; event: NormalizedEvent }> = [];
   const seen = new Set<string>();
+  const eventAt = new Map<number, NormalizedEvent>();
   raws.forEach((raw, index) => {
     const c = checkEvent(raw, impliedType, envelope);
     if (!c.ok) {
       const mid = raw && typeof raw === 'object' && typeof (raw as any).messageId === 'string' ? String((raw as any).messageId).slice(0, 100) : null;
       results[index] = { index, messageId: mid, status: 'rejected', reason: c.reason };
-    } else if (seen.has(c.event.messageId)) {
+      return;
+    }
+    eventAt.set(index, c.event);
+    if (seen.has(c.event.messageId)) {
       results[index] = { index, messageId: c.event.messageId, status: 'duplicate' };
     } else {
       seen.add(c.event.messageId);
@@ -174,8 +184,48 @@ export async function ingest(
     results[v.index] = { index: v.index, messageId: v.event.messageId, status: hit ? 'stored' : 'duplicate' };
   });
 
+  await markConflicts(engine.db, workspaceId, results, eventAt);
   const count = (s: EventStatus) => results.filter((r) => r.status === s).length;
-  return { success: true, stored: count('stored'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+  return { success: true, stored: count('stored'), duplicates: count('duplicate'), conflicts: count('conflict'), rejected: count('rejected'), results };
+}
+
+/** Same content regardless of key order (what jsonb equality means). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as any)[k], (b as any)[k]));
+}
+
+/**
+ * A messageId seen before is a retry only if it carries the same event: type, name, ids and
+ * properties. Times and context are left out of the comparison on purpose: a client that lets
+ * the server date its events, or stamps its library version in context, sends those anew on a
+ * retry. Only the duplicates are read back, so the common path costs nothing.
+ */
+async function markConflicts(db: Executor, workspaceId: string, results: EventResult[], eventAt: Map<number, NormalizedEvent>): Promise<void> {
+  const dups = results.filter((r) => r.status === 'duplicate' && eventAt.has(r.index));
+  if (dups.length === 0) return;
+  const storedRows = await db
+    .selectFrom('events')
+    .select(['message_id', 'type', 'event', 'user_id', 'anonymous_id', 'properties'])
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', 'in', [...new Set(dups.map((d) => d.messageId!))])
+    .execute();
+  const byId = new Map(storedRows.map((r) => [r.message_id, r]));
+  for (const d of dups) {
+    const e = eventAt.get(d.index)!;
+    const s = byId.get(e.messageId);
+    if (!s) continue;
+    const props = typeof s.properties === 'string' ? JSON.parse(s.properties) : s.properties;
+    const same = s.type === e.type && (s.event ?? null) === e.event && (s.user_id ?? null) === e.userId && (s.anonymous_id ?? null) === e.anonymousId && sameJson(props, JSON.parse(JSON.stringify(e.properties)));
+    if (!same) {
+      d.status = 'conflict';
+      d.reason = 'This messageId was already used for a different event; the first one is kept';
+    }
+  }
 }
 
 /** POST /v1/batch: 200 with a per-event report unless every event was refused (then 400, naming each). */
@@ -205,6 +255,7 @@ export async function ingestOne(engine: Engine, req: FastifyRequest, type: Segme
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('Expected an event object', { _: ['Expected an object'] });
   const report = await ingest(engine, req, workspaceId, [raw], type, {});
   const r = report.results[0]!;
+  if (r.status === 'conflict') throw new Unprocessable(r.reason!, { messageId: [r.reason!] });
   if (r.status === 'rejected') {
     const c = checkEvent(raw, type, { receivedAt: new Date() });
     throw new ValidationError(r.reason ?? 'Invalid event', c.ok ? undefined : (c.fields ?? { _: [c.reason] }));
