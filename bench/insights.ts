@@ -9,8 +9,11 @@ import { migrate } from '../src/platform/migrate.ts';
 import { describeGroups, runClustering } from '../src/insights/clusters.ts';
 import { D, normalise } from '../src/insights/features.ts';
 import { kmeans, rng, suggestK } from '../src/insights/kmeans.ts';
+import { loadClusterGeometry } from '../src/insights/conditions.ts';
 import { recomputeRfm } from '../src/insights/rfm.ts';
 import { refreshSlowingFlags } from '../src/insights/slowing.ts';
+import { tuneForBuild } from '../src/segments/build.ts';
+import { compileRule } from '../src/segments/compile.ts';
 import type { BenchResult } from './read-api.ts';
 
 // Clustering customers on their order figures. Two measures:
@@ -19,7 +22,9 @@ import type { BenchResult } from './read-api.ts';
 //     about the clustering): normalise + k suggestion on a sample + k-means k=5 + labels;
 //  2. end to end through the database: the customers' figures are written straight into
 //     contact_order_stats with generate_series (no orders), then the clustering job's work
-//     (stream features, cluster, store groups and 1 row per customer) and the RFM recompute.
+//     (stream features, cluster, store groups and 1 row per customer) and the RFM recompute;
+//  3. a segment count with "in cluster" (the largest cluster) over those customers, as the rule
+//     builder's preview runs it: the cluster's run classifies every customer's current figures.
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -95,6 +100,7 @@ export async function benchEndToEnd(kind: EngineKind, n: number): Promise<BenchR
     const t2 = performance.now();
     await refreshSlowingFlags(engine.db, ws.workspaceId);
     const slowing = (performance.now() - t2) / 1000;
+    const count = run.runId ? await clusterCount(engine, ws.workspaceId, run.runId) : null;
     const s = (ms: number) => Math.round(ms / 10) / 100;
     return [
       { name: `clustering job ${n} customers: total`, value: Math.round(total * 100) / 100, unit: 's', target: n >= 1_000_000 ? '< 30' : '-', engine: kind },
@@ -103,6 +109,7 @@ export async function benchEndToEnd(kind: EngineKind, n: number): Promise<BenchR
       { name: `clustering job ${n}: store groups + members`, value: s(run.timings.storeMs), unit: 's', target: '-', engine: kind },
       { name: `RFM recompute ${n} customers`, value: Math.round(rfm * 100) / 100, unit: 's', target: '-', engine: kind },
       { name: `slowing flags ${n} customers (no orders: stats only)`, value: Math.round(slowing * 100) / 100, unit: 's', target: '-', engine: kind },
+      ...(count ? [{ name: `segment count with a cluster condition at ${n} customers (median of 5)`, value: count.ms, unit: 'ms', target: '<= 1000', engine: kind }] : []),
     ];
   } finally {
     // The server database is shared with the tests and other benchmarks: take our rows back out.
@@ -110,6 +117,27 @@ export async function benchEndToEnd(kind: EngineKind, n: number): Promise<BenchR
     await engine.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Median of 5 counts of "in the largest cluster", each in its own transaction like a preview request. */
+async function clusterCount(engine: Engine, workspaceId: string, runId: string): Promise<{ ms: number; members: number }> {
+  const cluster = await engine.db.selectFrom('insight_clusters').select('id').where('run_id', '=', runId).orderBy('position').executeTakeFirstOrThrow();
+  const rule = { type: 'cluster' as const, op: 'in' as const, clusterId: cluster.id };
+  const times: number[] = [];
+  let members = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    members = await engine.db.transaction().execute(async (trx) => {
+      await tuneForBuild(trx);
+      const clusters = await loadClusterGeometry(trx, workspaceId, [cluster.id]);
+      const { from } = compileRule(rule, { workspaceId, clusters });
+      return (await sql<{ n: number }>`select count(*)::int as n from ${from}`.execute(trx)).rows[0].n;
+    });
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`[insights] ${engine.kind}: ${members} customers in the largest cluster; counts took ${times.map(Math.round).join(', ')} ms`);
+  return { ms: Math.round(times[2]), members };
 }
 
 export async function dropBenchRows(engine: Engine): Promise<void> {

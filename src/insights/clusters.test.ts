@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { forEachEngine } from '../../test/support/harness.ts';
 import { client } from '../orders/test-fixtures.ts';
-import { clusterCondition } from './conditions.ts';
+import { clusterCondition, loadClusterGeometry } from './conditions.ts';
 import { clusterMembers } from './clusters.ts';
 import { customerWithOrders, regular, runInsightsJob } from './test-support.ts';
 
@@ -43,7 +43,7 @@ forEachEngine('Customer groups found by clustering', (env) => {
     for (const [label, ids] of Object.entries(expect)) {
       const cluster: any = byLabel.get(label);
       assert.deepEqual(await clusterMembers(db, ws.workspaceId, cluster.id), [...ids].sort(), label);
-      const viaRule = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).where(clusterCondition(ws.workspaceId, cluster.id)).orderBy('id').execute();
+      const viaRule = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).where(clusterCondition(ws.workspaceId, (await loadClusterGeometry(db, ws.workspaceId, [cluster.id])).get(cluster.id)!)).orderBy('id').execute();
       assert.deepEqual(viaRule.map((r) => r.id), [...ids].sort());
       const page1 = await api.get(`/api/v1/insights/clusters/${cluster.id}/members?limit=5`);
       const page2 = await api.get(`/api/v1/insights/clusters/${cluster.id}/members?limit=5&cursor=${page1.body.nextCursor}`);
@@ -75,7 +75,7 @@ forEachEngine('Customer groups found by clustering', (env) => {
     // customers by its own run's centres (conditions.ts explains why).
     assert.deepEqual(await clusterMembers(db, ws.workspaceId, before.clusters[0].id), []);
     for (const old of before.clusters) {
-      const viaRule = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).where(clusterCondition(ws.workspaceId, old.id)).execute();
+      const viaRule = await db.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).where(clusterCondition(ws.workspaceId, (await loadClusterGeometry(db, ws.workspaceId, [old.id])).get(old.id)!)).execute();
       assert.equal(viaRule.length, old.size, old.label);
     }
     const total = after.clusters.reduce((s: number, c: any) => s + c.size, 0);

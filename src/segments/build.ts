@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/database.ts';
 import type { Executor } from '../platform/http.ts';
-import { compileRule } from './compile.ts';
+import { loadClusterGeometry } from '../insights/conditions.ts';
+import { clusterIdsIn, compileRule, type CompileOptions, type Compiled } from './compile.ts';
 import type { Rule } from './schema.ts';
 import { validateRule, type RuleContext } from './validate.ts';
 
@@ -43,6 +44,12 @@ export async function tuneForBuild(db: Executor): Promise<void> {
   await sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(db);
 }
 
+/** Compiles a rule after reading what it needs from the database (the geometry of the clusters it names). */
+async function compile(db: Executor, rule: Rule, o: Omit<CompileOptions, 'clusters'>, contactIds?: string[]): Promise<Compiled> {
+  const clusters = await loadClusterGeometry(db, o.workspaceId, clusterIdsIn(rule));
+  return compileRule(rule, { ...o, clusters }, contactIds);
+}
+
 async function inTransaction<T>(db: Executor, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Transaction<Database>);
   return (db as Kysely<Database>).transaction().execute(fn);
@@ -62,7 +69,7 @@ export async function buildSegment(db: Executor, workspaceId: string, segmentId:
     const t0 = performance.now();
     await tuneForBuild(trx);
     const cause: Cause = opts.contactIds ? 'refresh' : 'build';
-    const { from } = compileRule(seg.rule as Rule, { workspaceId, perContact: !!opts.contactIds }, opts.contactIds);
+    const { from } = await compile(trx, seg.rule as Rule, { workspaceId, perContact: !!opts.contactIds }, opts.contactIds);
     const scope = opts.contactIds
       ? sql`and m.contact_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(opts.contactIds)}::jsonb))`
       : sql``;
@@ -151,7 +158,7 @@ export interface Preview {
 /** Counts and samples a rule without saving it; planCost is the planner's estimate for the count. */
 export async function previewRule(db: Executor, workspaceId: string, input: unknown): Promise<Preview> {
   const { rule } = validateRule(input, await loadRuleContext(db, workspaceId));
-  const { from } = compileRule(rule, { workspaceId });
+  const { from } = await compile(db, rule, { workspaceId });
   const countQuery = sql<{ n: number }>`select count(*)::int as n from ${from}`;
   const [count, sample, plan] = await Promise.all([
     countQuery.execute(db),

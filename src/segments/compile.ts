@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { clusterMembersSql, rfmScoreCondition, rfmSegmentCondition, slowingCondition, valueRankCondition } from '../insights/conditions.ts';
+import { clusterMembersSql, type ClusterGeometry, rfmScoreCondition, rfmSegmentCondition, slowingCondition, valueRankCondition } from '../insights/conditions.ts';
 import type { Condition, Rule } from './schema.ts';
 
 // Compiles a validated rule (validate.ts) to one parameterised SQL predicate over `contacts c`.
@@ -14,6 +14,11 @@ export interface CompileOptions {
   workspaceId: string;
   /** Correlated per-contact subqueries instead of whole-workspace scans (few contacts). */
   perContact?: boolean;
+  /**
+   * The geometry of every cluster the rule names (clusterIdsIn, loadClusterGeometry), read in
+   * the same transaction; a cluster missing from it no longer exists and matches nobody.
+   */
+  clusters?: ReadonlyMap<string, ClusterGeometry>;
 }
 
 export interface Compiled {
@@ -174,8 +179,10 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
       case 'slowing':
         return c.op === 'flagged' ? slowingCondition(ws, 'c.id') : sql`not ${slowingCondition(ws, 'c.id')}`;
       case 'cluster': {
+        if (!o.clusters) throw new Error('segment compiler: a cluster condition needs the clusters\' geometry (loadClusterGeometry)');
+        const geometry = o.clusters.get(c.clusterId) ?? null;
         // Set mode: one pass over the workspace's figures; per contact: just that contact's row.
-        const inIt = o.perContact ? sql`exists (${clusterMembersSql(ws, c.clusterId, sql`c.id`)})` : sql`c.id in (${clusterMembersSql(ws, c.clusterId, null)})`;
+        const inIt = o.perContact ? sql`exists (${clusterMembersSql(ws, geometry, sql`c.id`)})` : sql`c.id in (${clusterMembersSql(ws, geometry, null)})`;
         return c.op === 'in' ? inIt : sql`not ${inIt}`;
       }
       case 'valuable':
@@ -193,6 +200,13 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
   return {
     from: sql`contacts c ${stats} where c.workspace_id = ${ws} and c.merged_into is null and c.deleted_at is null ${only} and (${predicate})`,
   };
+}
+
+/** The clusters a rule names, for loading their geometry before compiling. */
+export function clusterIdsIn(rule: Rule): string[] {
+  if ('not' in rule) return clusterIdsIn(rule.not);
+  if ('rules' in rule) return [...new Set(rule.rules.flatMap(clusterIdsIn))];
+  return rule.type === 'cluster' ? [rule.clusterId] : [];
 }
 
 /** Month-day keys of today and the next `days` days; 29 February birthdays count on 28 February in common years. */

@@ -107,6 +107,11 @@ forEachEngine('Segment conditions on insights', (env) => {
     await refreshOrderFigures(db, ws, [back]);
     await refreshContactSegments(db, ws, [back]);
     assert.deepEqual(await members(c, seg), sorted(groups.lapsed.slice(1)));
+
+    // The grouping is deleted (its run and clusters go): the saved segment empties, its build does not fail.
+    await db.deleteFrom('insight_cluster_runs').where('id', '=', run.runId).execute();
+    await buildWorkspaceSegments(db, ws);
+    assert.deepEqual(await members(c, seg), []);
   });
 
   it('refuses bad insight conditions with the path of the bad node', async () => {
@@ -161,9 +166,12 @@ it('binds every value of an insight condition as a parameter', () => {
       { type: 'valuable' as const, op: 'top_percent' as const, percent: 12.5, withinDays: 77 },
     ],
   };
+  // The cluster's centres go in as numbers the query compares with (conditions.ts).
+  const clusters = new Map([[clusterId, { rivals: [{ w: [0.123456789, -1.5, 2.25, 0], c: 3.1415926 }] }]]);
   for (const perContact of [false, true]) {
-    const q = sql`select c.id from ${compileRule(rule, { workspaceId: 'ws', perContact }).from}`.compile(db);
-    assert.ok(!q.sql.includes(clusterId) && !q.sql.includes("Can't") && !q.sql.includes('12.5') && !q.sql.includes('77'), q.sql);
-    assert.ok(q.parameters.includes(clusterId) && q.parameters.includes(12.5) && q.parameters.includes(77));
+    const q = sql`select c.id from ${compileRule(rule, { workspaceId: 'ws', perContact, clusters }).from}`.compile(db);
+    assert.ok(!q.sql.includes("Can't") && !q.sql.includes('12.5') && !q.sql.includes('77') && !q.sql.includes('0.123456789') && !q.sql.includes('3.1415926'), q.sql);
+    assert.ok(q.parameters.includes(12.5) && q.parameters.includes(77) && q.parameters.includes(0.123456789) && q.parameters.includes(3.1415926));
   }
+  assert.throws(() => compileRule(rule, { workspaceId: 'ws' }), /geometry/);
 });
