@@ -6,10 +6,15 @@ import enEvents from './locales/en/events.json' with { type: 'json' };
 import enInsights from './locales/en/insights.json' with { type: 'json' };
 import enPresence from './locales/en/presence.json' with { type: 'json' };
 import enSegments from './locales/en/segments.json' with { type: 'json' };
+import faEvents from './locales/fa/events.json' with { type: 'json' };
+import faInsights from './locales/fa/insights.json' with { type: 'json' };
+import faPresence from './locales/fa/presence.json' with { type: 'json' };
+import faSegments from './locales/fa/segments.json' with { type: 'json' };
 
 // Each capability keeps its English texts in its own file under one top-level key, so work on
 // one screen never edits another's strings.
 const english = { ...en, ...enSegments, ...enInsights, ...enEvents, ...enPresence };
+const persian = { ...fa, ...faSegments, ...faInsights, ...faEvents, ...faPresence };
 
 // English is complete; other languages fall back to it key by key.
 export const LANGUAGES = [
@@ -41,7 +46,7 @@ export function currentLocale(): string {
 const initial = (typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEY)) || 'en';
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: english }, fa: { translation: fa } },
+  resources: { en: { translation: english }, fa: { translation: persian } },
   lng: initial,
   fallbackLng: 'en',
   interpolation: { escapeValue: false }, // React escapes already
