@@ -12,6 +12,7 @@ import { OrdersChart } from './OrdersChart.tsx';
 import { OrdersList } from './OrdersList.tsx';
 import { Timeline } from './Timeline.tsx';
 import type { Complaint, Contact360, OrderSummary, Page } from './types.ts';
+import { CustomerLink } from './CustomerLink.tsx';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -46,9 +47,7 @@ export default function Customer360Page() {
           <div className="mt-1 flex flex-wrap gap-2 text-sm text-slate-600">
             <span className="badge">{t(`customers.kind_${c.kind}`)}</span>
             {c.company && (
-              <Link className="text-indigo-700 hover:underline" to={`/customers/${c.company.id}`}>
-                {c.company.name}
-              </Link>
+              <CustomerLink id={c.company.id}>{c.company.name}</CustomerLink>
             )}
             {c.tags.map((tag) => (
               <span key={tag} className="badge bg-indigo-50 text-indigo-700">

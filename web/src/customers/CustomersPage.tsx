@@ -7,6 +7,7 @@ import { formatDate } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import { pathFor, type Contact, type ContactKind, type Page } from './types.ts';
 import { useDebounced } from './useDebounced.ts';
+import { CustomerLink } from './CustomerLink.tsx';
 
 /** Filters live in the URL so a filtered list can be bookmarked and survives a reload. */
 function useListParams() {
@@ -189,9 +190,9 @@ export default function CustomersPage() {
               {rows.map((c) => (
                 <tr key={c.id} className="hover:bg-slate-50">
                   <td>
-                    <Link to={`/customers/${c.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <CustomerLink id={c.id} strong>
                       {c.name}
-                    </Link>
+                    </CustomerLink>
                   </td>
                   <td dir="ltr" className="text-start">{c.emails[0] ?? ''}</td>
                   <td dir="ltr" className="text-start">{c.phones[0] ?? ''}</td>

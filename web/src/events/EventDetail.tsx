@@ -1,8 +1,8 @@
-import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../i18n/format.ts';
 import { prettyJson } from './live.ts';
 import type { StreamEvent } from './types.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 function Json({ label, value }: { label: string; value: Record<string, unknown> }) {
   const { t } = useTranslation();
@@ -31,9 +31,7 @@ export function EventDetail({ event: e, showCustomer = true }: { event: StreamEv
             <dt className="text-slate-500">{t('events.detail.customer')}</dt>
             <dd>
               {e.contact ? (
-                <Link className="text-indigo-700 hover:underline" to={`/customers/${e.contact.id}`}>
-                  {e.contact.name || t('events.detail.unnamed')}
-                </Link>
+                <CustomerLink id={e.contact.id}>{e.contact.name || t('events.detail.unnamed')}</CustomerLink>
               ) : (
                 t('events.detail.anonymous')
               )}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../i18n/format.ts';
 import { EventDetail } from './EventDetail.tsx';
 import { eventLabel } from './live.ts';
 import type { StreamEvent } from './types.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 const TYPE_COLOURS: Record<string, string> = {
   track: 'bg-indigo-50 text-indigo-700',
@@ -41,9 +41,7 @@ export function EventList({ items, label, showCustomer = true }: { items: Stream
               </button>
               {showCustomer &&
                 (e.contact ? (
-                  <Link className="text-indigo-700 hover:underline" to={`/customers/${e.contact.id}`}>
-                    {e.contact.name || t('events.detail.unnamed')}
-                  </Link>
+                  <CustomerLink id={e.contact.id}>{e.contact.name || t('events.detail.unnamed')}</CustomerLink>
                 ) : (
                   <span className="text-slate-500" dir="ltr">
                     {e.anonymousId ?? e.userId ?? t('events.detail.anonymous')}

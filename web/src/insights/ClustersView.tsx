@@ -10,6 +10,7 @@ import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, parseK, share } from './logic.ts';
 import type { Cluster, ClusterRun, Job } from './types.ts';
 import { useJob } from './useJob.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 const WRITERS = ['admin', 'marketer', 'agent'];
 const SEGMENT_WRITERS = ['admin', 'marketer'];
@@ -200,9 +201,7 @@ function ClusterMembers({ clusterId }: { clusterId: string }) {
       <ul className="divide-y divide-slate-100 text-sm" aria-label={t('insights.clusters.membersLabel')}>
         {rows.map((m) => (
           <li key={m.id} className="py-1.5">
-            <Link className="text-indigo-700 hover:underline" to={`/customers/${m.id}`}>
-              {m.name}
-            </Link>
+            <CustomerLink id={m.id}>{m.name}</CustomerLink>
           </li>
         ))}
       </ul>

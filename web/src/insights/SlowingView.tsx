@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api/client.ts';
@@ -9,6 +8,7 @@ import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, slowingPath } from './logic.ts';
 import type { SlowingItem } from './types.ts';
 import { useJob } from './useJob.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 const WRITERS = ['admin', 'marketer', 'agent'];
 
@@ -81,9 +81,9 @@ export function SlowingView() {
               {rows.map((r) => (
                 <tr key={r.contactId}>
                   <td>
-                    <Link className="font-medium text-indigo-700 hover:underline" to={`/customers/${r.contactId}`}>
+                    <CustomerLink id={r.contactId} strong>
                       {r.name}
-                    </Link>
+                    </CustomerLink>
                   </td>
                   <td className="text-sm">{r.reason}</td>
                   <td className="text-sm whitespace-nowrap">{formatDate(r.since)}</td>

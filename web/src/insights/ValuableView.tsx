@@ -1,5 +1,4 @@
 import { useId, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api/client.ts';
@@ -7,6 +6,7 @@ import { formatMoney, formatNumber } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { VALUE_WINDOWS } from './logic.ts';
 import type { ValuableItem } from './types.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 /** The most valuable customers: money spent over a chosen window, largest first. */
 export function ValuableView() {
@@ -57,9 +57,9 @@ export function ValuableView() {
                 <tr key={r.contactId}>
                   <td className="text-end tabular-nums">{r.rank}</td>
                   <td>
-                    <Link className="font-medium text-indigo-700 hover:underline" to={`/customers/${r.contactId}`}>
+                    <CustomerLink id={r.contactId} strong>
                       {r.name}
-                    </Link>
+                    </CustomerLink>
                   </td>
                   <td className="text-end tabular-nums">{formatMoney(r.valueMinor, data.currency)}</td>
                   <td className="text-end tabular-nums">{formatNumber(r.orders)}</td>

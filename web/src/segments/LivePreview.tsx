@@ -1,9 +1,9 @@
-import { Link } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../api/client.ts';
 import { formatNumber } from '../i18n/format.ts';
 import type { Preview, RuleNode } from './types.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 export const PREVIEW_DELAY_MS = 400;
 
@@ -59,9 +59,7 @@ export function PreviewPanel(props: { preview: ReturnType<typeof usePreview>['qu
               <ul className="divide-y divide-slate-100 text-sm" aria-label={t('segments.preview.sample')}>
                 {data.sample.map((m) => (
                   <li key={m.id} className="flex flex-wrap gap-x-2 py-1">
-                    <Link to={`/customers/${m.id}`} className="text-indigo-700 hover:underline">
-                      {m.name}
-                    </Link>
+                    <CustomerLink id={m.id}>{m.name}</CustomerLink>
                     {m.email && (
                       <span className="text-slate-500" dir="ltr">
                         {m.email}

@@ -11,6 +11,7 @@ import { healthState, lagParts } from './health.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { StaticListTools } from './StaticListTools.tsx';
 import type { BuildResult, DailyHistory, Member, Segment } from './types.ts';
+import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 export function HealthBadge({ segment }: { segment: Segment }) {
   const { t } = useTranslation();
@@ -208,9 +209,9 @@ export default function SegmentDetailPage() {
                   {rows.map((m) => (
                     <tr key={m.id}>
                       <td>
-                        <Link to={`/customers/${m.id}`} className="font-medium text-indigo-700 hover:underline">
+                        <CustomerLink id={m.id} strong>
                           {m.name}
-                        </Link>
+                        </CustomerLink>
                       </td>
                       <td dir="ltr" className="text-start">{m.email ?? ''}</td>
                       <td>{formatDate(m.since)}</td>
