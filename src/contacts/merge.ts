@@ -60,6 +60,8 @@ export async function mergeContacts(db: Executor, actor: Actor, keepId: string, 
     .execute();
 
   await db.updateTable('interactions').set({ contact_id: keep.id }).where('workspace_id', '=', ws).where('contact_id', '=', lose.id).execute();
+  // The loser's tracked events count for the survivor in segment rules from now on.
+  await db.updateTable('events').set({ contact_id: keep.id }).where('workspace_id', '=', ws).where('contact_id', '=', lose.id).execute();
   if (keep.kind === 'company') {
     await db
       .updateTable('contacts')

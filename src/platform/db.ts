@@ -44,6 +44,13 @@ export async function openEngine(opts: OpenOptions): Promise<Engine> {
     pool.on('error', () => {
       // An idle client lost its server (restart); the pool replaces it on next use.
     });
+    // A checked-out client that loses its server between two queries (inside a transaction, in a
+    // long job) emits 'error' too, and with no listener Node ends the process. The failure still
+    // reaches whoever uses the client (its next query rejects, answered 503), and pg-pool drops
+    // the broken client on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, pool, close: () => db.destroy() };
   }

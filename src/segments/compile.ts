@@ -7,6 +7,7 @@ import type { Condition, Rule } from './schema.ts';
 // every value from the rule is a bound parameter. Two shapes per activity condition:
 //  - set mode (full builds): one grouped scan of the covering index (events_name_time), joined as a semi-join;
 //  - per-contact mode (refreshContactSegments): correlated lookups by contact that touch only their rows.
+// Event conditions the per-customer marks can answer (markable) read those instead of the events.
 
 type Sql = RawBuilder<unknown>;
 
@@ -46,6 +47,16 @@ function pick(map: Readonly<Record<string, Sql>>, key: string): Sql {
 
 const since = (days: number) => sql`now() - make_interval(days => ${days}::int)`;
 
+/** How many latest times contact_event_marks keeps per customer and event (migration 0019). */
+export const EVENT_MARKS_DEPTH = 10;
+
+type EventCondition = Extract<Condition, { type: 'event' }>;
+
+/** An event condition the kept marks answer exactly: any "none", and "at least" up to the depth kept. */
+function markable(r: Rule): r is EventCondition {
+  return 'type' in r && r.type === 'event' && (r.op === 'none' || r.count <= EVENT_MARKS_DEPTH);
+}
+
 export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]): Compiled {
   let needsStats = false;
   const ws = o.workspaceId;
@@ -55,9 +66,45 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
     if ('not' in r) return sql`not coalesce((${node(r.not, false)}), false)`;
     if ('rules' in r) {
       const and = r.op === 'and';
-      return sql`(${sql.join(r.rules.map((x) => node(x, driving && and)), and ? sql` and ` : sql` or `)})`;
+      if (!and) return sql`(${sql.join(r.rules.map((x) => node(x, false)), sql` or `)})`;
+      // Event conditions ANDed on one event name become one range over that name's marks.
+      const parts: Sql[] = [];
+      const byName = new Map<string, EventCondition[]>();
+      for (const x of r.rules) {
+        if (markable(x)) byName.set(x.name, [...(byName.get(x.name) ?? []), x]);
+        else parts.push(node(x, driving));
+      }
+      for (const [name, conds] of byName) parts.push(marks(name, conds, driving));
+      return sql`(${sql.join(parts, sql` and `)})`;
     }
+    if (markable(r)) return marks(r.name, [r], driving);
     return cond(r, driving);
+  }
+
+  /**
+   * Event conditions on one name, answered from contact_event_marks (migration 0019): at least N
+   * within D days ⇔ the N-th latest time is within D days; none within D days ⇔ the latest is
+   * older (or the customer never did it). An "at least" bounds the range scan of the marks index
+   * by last_at, and a "none" beside it cuts that range from above.
+   */
+  function marks(name: string, conds: EventCondition[], driving: boolean): Sql {
+    const atLeast = conds.filter((c) => c.op === 'at_least');
+    if (atLeast.length === 0) {
+      return sql`(${sql.join(
+        conds.map((c) => sql`not exists (select 1 from contact_event_marks m where m.contact_id = c.id and m.event = ${name} and m.last_at >= ${since(c.withinDays)})`),
+        sql` and `,
+      )})`;
+    }
+    const preds = conds.map((c) =>
+      c.op === 'at_least'
+        ? sql`m.last_at >= ${since(c.withinDays)} and m.recent[${c.count}::int] >= ${since(c.withinDays)}`
+        : sql`m.last_at < ${since(c.withinDays)}`,
+    );
+    const where = sql.join(preds, sql` and `);
+    if (o.perContact) return sql`exists (select 1 from contact_event_marks m where m.contact_id = c.id and m.event = ${name} and ${where})`;
+    const rows = sql`select m.contact_id from contact_event_marks m where m.workspace_id = ${ws} and m.event = ${name} and ${where}`;
+    // As for grouped activity below: an array lets a bounding set fetch its contacts by key.
+    return driving ? sql`c.id = any(array(${rows}))` : sql`c.id in (${rows})`;
   }
 
   function textOp(col: Sql, op: string, value: string | undefined): Sql {
