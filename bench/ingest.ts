@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
@@ -109,6 +110,32 @@ function cannon(url: string, path: string, writeKey: string, connections: number
   });
 }
 
+/** CPU seconds of a process (user + system) from /proc; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Where a phase's CPU went: the Rapport server process and the PostgreSQL backends serving this
+ * database (other benchmarks on the machine are not counted). Backends that ended during the
+ * phase are missed, so the PostgreSQL figure is a lower bound.
+ */
+async function cpuMeter(engine: Engine, serverPid: number): Promise<() => Promise<string>> {
+  const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(engine.db)).rows.map((r) => r.pid);
+  const start = new Map((await backends()).map((p) => [p, cpuSeconds(p)]));
+  const node0 = cpuSeconds(serverPid);
+  return async () => {
+    let pgCpu = 0;
+    for (const p of await backends()) pgCpu += cpuSeconds(p) - (start.get(p) ?? 0);
+    return `cpu: server ${(cpuSeconds(serverPid) - node0).toFixed(1)} s, postgres ${pgCpu.toFixed(1)} s`;
+  };
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : Number.NaN;
@@ -161,6 +188,10 @@ export async function benchIngest(opts: { customers: number; duration: number; l
   const engine = await openEngine({ databaseUrl: INGEST_DATABASE_URL, poolSize: 4 });
   await migrate(engine);
   const workspaceId = await dataset(engine, customers, log);
+  // The CI server runs without autovacuum: the refresh queue's dead rows from earlier runs (a
+  // million after one) would make the drainer, and so this run, slower than the one before.
+  // Start from the state autovacuum would have left between runs.
+  await sql`vacuum analyze contact_refresh_queue`.execute(engine.db);
   const { writeKey } = await createEventSource(engine.db, workspaceId, `bench ${new Date().toISOString()}`, null);
   // One dynamic segment, as a workspace in use has: every refreshed customer is evaluated against it.
   const run = randomUUID().slice(0, 8);
@@ -193,11 +224,13 @@ export async function benchIngest(opts: { customers: number; duration: number; l
 
     for (const connections of [8, 32]) {
       const before = await countEvents(engine, workspaceId);
+      const cpu = await cpuMeter(engine, server.child.pid!);
       const r = await cannon(server.url, '/v1/batch', writeKey, connections, opts.duration, batchBody);
+      const used = await cpu();
       const stored = (await countEvents(engine, workspaceId)) - before;
       const ok = r.requests.total - r.non2xx - r.errors - r.timeouts;
       const rate = Math.round(stored / r.duration);
-      log(`batch ×100, ${connections} conn: ${rate} events/s stored (${stored} events in ${r.duration.toFixed(1)} s; ${ok} acked requests = ${ok * 100} events), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, failed ${r.non2xx + r.errors + r.timeouts}`);
+      log(`batch ×100, ${connections} conn: ${rate} events/s stored (${stored} events in ${r.duration.toFixed(1)} s; ${ok} acked requests = ${ok * 100} events), p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, failed ${r.non2xx + r.errors + r.timeouts}; ${used}`);
       const name = `/v1/batch 100 events/request [${size}, ${connections} conn]`;
       results.push(
         { name: `${name}: stored`, value: rate, unit: 'events/s', target: '>= 60000', engine: 'postgres' },
@@ -208,10 +241,12 @@ export async function benchIngest(opts: { customers: number; duration: number; l
 
     {
       const before = await countEvents(engine, workspaceId);
+      const cpu = await cpuMeter(engine, server.child.pid!);
       const r = await cannon(server.url, '/v1/track', writeKey, 50, opts.duration, trackBody);
+      const used = await cpu();
       const stored = (await countEvents(engine, workspaceId)) - before;
       const ok = r.requests.total - r.non2xx - r.errors - r.timeouts;
-      log(`track, 50 conn: ${Math.round(r.requests.average)} req/s, ${Math.round(stored / r.duration)} events/s stored, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, failed ${r.non2xx + r.errors + r.timeouts}`);
+      log(`track, 50 conn: ${Math.round(r.requests.average)} req/s, ${Math.round(stored / r.duration)} events/s stored, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, failed ${r.non2xx + r.errors + r.timeouts}; ${used}`);
       const name = `/v1/track 1 event/request [${size}, 50 conn]`;
       results.push(
         { name: `${name}: stored`, value: Math.round(stored / r.duration), unit: 'events/s', target: '>= 10000', engine: 'postgres' },

@@ -2,13 +2,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import autocannon, { type Result } from 'autocannon';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
-import type { Database } from '../src/platform/database.ts';
-import type { Engine } from '../src/platform/db.ts';
+import { postgresEngine, type Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 
 // Read API under load on PostgreSQL: people search and the 360° view over 1,000,000 people and
@@ -49,8 +48,7 @@ function openPostgres(poolSize: number, parallel: boolean): Engine {
     options: `-c max_parallel_workers_per_gather=${parallel ? 2 : 0}`,
   });
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, pool, close: () => db.destroy() };
+  return postgresEngine(pool);
 }
 
 /**

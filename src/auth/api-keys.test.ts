@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it, mock } from 'node:test';
 import { forEachEngine } from '../../test/support/harness.ts';
+import { API_KEY_CACHE_MS } from './api-key-cache.ts';
 import { keyFor } from './test-support.ts';
 
 forEachEngine('API keys', (env) => {
@@ -45,8 +46,28 @@ forEachEngine('API keys', (env) => {
     assert.equal((await lastUsed())!.getTime(), first.getTime(), 'not rewritten within the minute');
     const old = new Date(Date.now() - 5 * 60_000);
     await env().engine.db.updateTable('api_keys').set({ last_used_at: old }).where('id', '=', created.id).execute();
-    await env().app.inject({ method: 'GET', url: '/api/v1/workspace', headers });
+    // Five minutes later (the process's own record of the last use, like its cache, is by the clock).
+    mock.timers.enable({ apis: ['Date'], now: Date.now() + 5 * 60_000 });
+    try {
+      await env().app.inject({ method: 'GET', url: '/api/v1/workspace', headers });
+    } finally {
+      mock.timers.reset();
+    }
     assert.ok((await lastUsed())!.getTime() > old.getTime(), 'rewritten once the minute has passed');
+  });
+
+  it('a key revoked by another process (straight in the database) is refused once the cache lifetime has passed', async () => {
+    const ws = await env().workspace();
+    const created = (await env().app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: ws.headers, payload: { name: 'elsewhere', role: 'agent' } })).json();
+    const headers = { authorization: `Bearer ${created.key}` };
+    assert.equal((await env().app.inject({ method: 'GET', url: '/api/v1/workspace', headers })).statusCode, 200);
+    await env().engine.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', created.id).execute();
+    mock.timers.enable({ apis: ['Date'], now: Date.now() + API_KEY_CACHE_MS + 1 });
+    try {
+      assert.equal((await env().app.inject({ method: 'GET', url: '/api/v1/workspace', headers })).statusCode, 401);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('a revoked key gets 401 and the revocation is audited', async () => {

@@ -1,6 +1,7 @@
 import type { Executor } from '../platform/http.ts';
 import { NotFound } from '../platform/errors.ts';
 import type { Role } from '../platform/tables.ts';
+import { forgetApiKey } from './api-key-cache.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
 export const API_KEY_PREFIX = 'rk_';
@@ -94,6 +95,7 @@ export async function revokeApiKey(db: Executor, workspaceId: string, id: string
     .where('id', '=', id)
     .returning(KEY_COLUMNS)
     .executeTakeFirstOrThrow();
+  forgetApiKey(id);
   return { before: view(row), after: view(after) };
 }
 

@@ -1,9 +1,35 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext, Executor } from '../platform/http.ts';
-import { touchApiKey } from './api-keys.ts';
+import { LAST_USED_RESOLUTION_MS, touchApiKey } from './api-keys.ts';
+import { API_KEY_CACHE_MS, cacheKey, cachedKey } from './api-key-cache.ts';
 import { sha256 } from './tokens.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
+
+/** The key's workspace and role, from the per-process cache (api-key-cache.ts) or the database. */
+async function apiKeyAuth(db: Executor, key: string): Promise<AuthContext | null> {
+  const hash = sha256(key);
+  const now = Date.now();
+  let k = cachedKey(hash, now);
+  if (!k) {
+    const row = await db
+      .selectFrom('api_keys')
+      .select(['id', 'workspace_id', 'role', 'last_used_at'])
+      .where('key_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    k = { id: row.id, workspaceId: row.workspace_id, role: row.role, lastUsedAt: row.last_used_at, until: now + API_KEY_CACHE_MS };
+    cacheKey(hash, k);
+  }
+  if (!k.lastUsedAt || now - k.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    // Noted before the write, so the requests arriving meanwhile do not all write too.
+    const known = k.lastUsedAt;
+    k.lastUsedAt = new Date(now);
+    await touchApiKey(db, k.id, known);
+  }
+  return { workspaceId: k.workspaceId, role: k.role, userId: null, apiKeyId: k.id, via: 'api_key' };
+}
 
 /** Resolves the caller from an API key (Authorization: Bearer) or a session cookie. */
 export async function authenticate(req: FastifyRequest, db: Executor): Promise<AuthContext | null> {
@@ -11,15 +37,7 @@ export async function authenticate(req: FastifyRequest, db: Executor): Promise<A
   if (typeof header === 'string' && header.startsWith('Bearer ')) {
     const key = header.slice(7).trim();
     if (!key) return null;
-    const row = await db
-      .selectFrom('api_keys')
-      .select(['id', 'workspace_id', 'role', 'last_used_at'])
-      .where('key_hash', '=', sha256(key))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (!row) return null;
-    await touchApiKey(db, row.id, row.last_used_at);
-    return { workspaceId: row.workspace_id, role: row.role, userId: null, apiKeyId: row.id, via: 'api_key' };
+    return apiKeyAuth(db, key);
   }
   const token = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
   if (!token) return null;

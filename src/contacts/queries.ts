@@ -1,11 +1,12 @@
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { executePrepared } from '../platform/db.ts';
 import { decodeCursor, encodeCursor, type Executor } from '../platform/http.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { FieldCollector, defaultCountry } from './input.ts';
 import { checkAttribute, normalizePhone } from './normalize.ts';
-import { CONTACT_COLUMNS, toContact, type Contact, type ContactRow } from './records.ts';
-import { LIST_KEYS, type ListQuery } from './schema.ts';
+import { CONTACT_JSON, type Contact } from './records.ts';
+import { LIMITS, LIST_KEYS, type ListQuery } from './schema.ts';
 import type { ContactKind } from './tables.ts';
 
 // The contact list and search. Every page is one ordered index range scan that stops after
@@ -35,8 +36,12 @@ export function escapeLike(s: string): string {
 
 type Cond = RawBuilder<unknown>;
 
+/** How many conditions filterConditions returns when no filter beyond the kind is asked for. */
+const DEFAULT_FILTERS = 4;
+
 /** Workspace, kind, owner and attribute filters, shared by every search mode (tags: see tagCondition). */
 async function filterConditions(db: Executor, workspaceId: string, kind: ContactKind, q: ListQuery): Promise<Cond[]> {
+  // Exactly DEFAULT_FILTERS conditions when nothing more is asked for (nameSearch relies on it).
   const conds: Cond[] = [
     sql`c.workspace_id = ${workspaceId}`,
     // Literal, so the planner can prove the partial indexes (kind = 'company', live rows) apply.
@@ -103,14 +108,22 @@ function readCursor(cursor: string | undefined, allowed: Mode[]): [Mode, string,
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const uuidLike = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-type KeyedRow = ContactRow & { sk: string };
+/** A contact in its API shape, with its id and sort key (`sk`) for the next cursor. */
+type KeyedRow = { contact: Contact; id: string; sk: string };
+const item = (r: { contact: Contact }) => r.contact;
 
-/** Runs one page query; `sk` is the row's sort key as the database computes it, for the next cursor. */
-async function run(db: Executor, conds: Cond[], order: Cond[], limit: number, sortKey: RawBuilder<string>): Promise<KeyedRow[]> {
-  let q = db.selectFrom('contacts as c').select([...CONTACT_COLUMNS, sortKey.as('sk')]);
+type PagedQuery = ReturnType<typeof pageQuery>;
+
+/** One page query; `sk` is the row's sort key as the database computes it, for the next cursor. */
+function pageQuery(db: Executor, conds: Cond[], order: Cond[], sortKey: RawBuilder<string>) {
+  let q = db.selectFrom('contacts as c').select([CONTACT_JSON.as('contact'), 'c.id', sortKey.as('sk')]);
   for (const c of conds) q = q.where(c as RawBuilder<boolean>);
   for (const o of order) q = q.orderBy(o as RawBuilder<string>);
-  return (await q.limit(limit).execute()) as KeyedRow[];
+  return q;
+}
+
+async function run(db: Executor, conds: Cond[], order: Cond[], limit: number, sortKey: RawBuilder<string>): Promise<KeyedRow[]> {
+  return (await pageQuery(db, conds, order, sortKey).limit(limit).execute()) as KeyedRow[];
 }
 
 /** Rows ordered by `key using ~<~, id` after an optional keyset position. */
@@ -125,35 +138,77 @@ function byKey(key: RawBuilder<string>, after: [string, string] | null): { conds
   return { conds, order: [sql`${key} using ~<~`, sql`c.id`] };
 }
 
-async function nameSearch(db: Executor, base: Cond[], term: string, limit: number, cursor: string | undefined): Promise<Page<Contact>> {
+/**
+ * `key` starts with lower(term), as an index range the planner can use even when the term is a
+ * parameter of a prepared statement's generic plan (a `like` pattern is one only when its value is
+ * known at planning). The upper bound is the prefix with its last character replaced by the next
+ * code point: in UTF-8 byte order (~<~) every string with the prefix sorts below it. U+D7FF is
+ * followed by U+E000 (the surrogates cannot be encoded); after U+10FFFF there is no next code
+ * point, so the prefix itself followed by more of them than a name has characters bounds it.
+ */
+function prefixRange(key: RawBuilder<string>, term: string): Cond[] {
+  const p = sql`lower(${term})`;
+  const last = sql`ascii(right(${p}, 1))`;
+  const upper = sql`(case ${last} when 55295 then left(${p}, -1) || chr(57344)
+    when 1114111 then ${p} || repeat(chr(1114111), ${sql.lit(LIMITS.name + 1)})
+    else left(${p}, -1) || chr(${last} + 1) end)`;
+  return [sql`${key} ~>=~ ${p}`, sql`${key} ~<~ ${upper}`];
+}
+
+/** Runs a name-search statement, prepared when only the default filters apply (see nameSearch). */
+async function execute<R>(db: Executor, prepared: boolean, query: { compile(e: QueryExecutorProvider): CompiledQuery<R> }): Promise<R[]> {
+  return prepared ? executePrepared(db, query) : (await db.executeQuery(query.compile(db))).rows;
+}
+
+/**
+ * Both phases of a name search in one statement: the later-word branch is limited to what the
+ * name-start branch leaves of the page, and a LIMIT of 0 never starts its index scan. Two
+ * statements cost a second round trip, which under load is more CPU than either index scan.
+ * The outer sort keeps the phases apart (ph) and restores each one's order: collate "C" compares
+ * bytes, as ~<~ does.
+ */
+function bothPhases(first: PagedQuery, later: PagedQuery, limit: number) {
+  const a = first.select(sql<string>`'n'`.as('ph')).limit(limit + 1);
+  const b = later.select(sql<string>`'w'`.as('ph')).limit(sql<number>`greatest(0, ${limit + 1} - (select count(*) from a))`);
+  return sql<KeyedRow & { ph: 'n' | 'w' }>`with a as ${a}
+    select * from (select * from a union all ${b}) t order by t.ph, t.sk collate "C", t.id`;
+}
+
+/**
+ * Name search. Without owner, tag, attribute or order filters (the search box as typed, and the
+ * read API's benchmark) its statement is prepared: with the prefix as an index range its generic
+ * plan is the same two ordered range scans, and it saves the planning and parsing that were half
+ * of the search's PostgreSQL CPU. Other filters change which index is best, so they keep custom plans.
+ */
+async function nameSearch(db: Executor, base: Cond[], term: string, limit: number, cursor: string | undefined, prepared: boolean): Promise<Page<Contact>> {
   const pattern = escapeLike(term) + '%';
   const at = readCursor(cursor, ['n', 'w']);
   const startsWith = sql`${NAME_KEY} like lower(${pattern})`;
-  let rows: KeyedRow[] = [];
-  if (!at || at[0] === 'n') {
-    const k = byKey(NAME_KEY, at && [at[1], at[2]]);
-    rows = await run(db, [...base, startsWith, ...k.conds], k.order, limit + 1, NAME_KEY);
-    if (rows.length > limit) {
-      const last = rows[limit - 1]!;
-      return { items: rows.slice(0, limit).map(toContact), nextCursor: encodeCursor(['n', last.sk, last.id]) };
-    }
-  }
   // Later-word matches that did not already match from the start of the name.
   const k = byKey(LATER_WORD, at?.[0] === 'w' ? [at[1], at[2]] : null);
-  const more = await run(
-    db,
-    [...base, sql`${LATER_WORD} like lower(${pattern})`, sql`not (${startsWith})`, ...k.conds],
-    k.order,
-    limit - rows.length + 1,
-    LATER_WORD,
-  );
+  const later = pageQuery(db, [...base, ...prefixRange(LATER_WORD, term), sql`${LATER_WORD} like lower(${pattern})`, sql`not (${startsWith})`, ...k.conds], k.order, LATER_WORD);
+  let rows: KeyedRow[] = [];
+  let more: KeyedRow[];
+  if (!at || at[0] === 'n') {
+    const k1 = byKey(NAME_KEY, at && [at[1], at[2]]);
+    const first = pageQuery(db, [...base, ...prefixRange(NAME_KEY, term), startsWith, ...k1.conds], k1.order, NAME_KEY);
+    const both = await execute(db, prepared, bothPhases(first, later, limit));
+    rows = both.filter((r) => r.ph === 'n');
+    if (rows.length > limit) {
+      const last = rows[limit - 1]!;
+      return { items: rows.slice(0, limit).map(item), nextCursor: encodeCursor(['n', last.sk, last.id]) };
+    }
+    more = both.filter((r) => r.ph === 'w');
+  } else {
+    more = (await execute(db, prepared, later.limit(limit + 1))) as KeyedRow[];
+  }
   const all = [...rows, ...more];
-  if (all.length <= limit) return { items: all.map(toContact), nextCursor: null };
+  if (all.length <= limit) return { items: all.map(item), nextCursor: null };
   const page = all.slice(0, limit);
   const last = page[page.length - 1]!;
   // A page that ends exactly at the last name-start match continues at the start of phase two.
   const next = page.length > rows.length ? ['w', last.sk, last.id] : ['w', '', NIL_UUID];
-  return { items: page.map(toContact), nextCursor: encodeCursor(next) };
+  return { items: page.map(item), nextCursor: encodeCursor(next) };
 }
 
 /** A phone prefix as typed ("040 12", "+35840", "0035840") in E.164 form. */
@@ -189,7 +244,7 @@ async function identitySearch(
   let q = db
     .selectFrom('contact_identities as i')
     .innerJoin('contacts as c', 'c.id', 'i.contact_id')
-    .select([...CONTACT_COLUMNS, 'i.value as matched'])
+    .select([CONTACT_JSON.as('contact'), 'c.id', 'i.value as matched'])
     .where(sql<boolean>`i.workspace_id = c.workspace_id`)
     .where(sql<boolean>`i.kind = ${sql.lit(kind)}`)
     .where(sql<boolean>`i.value like ${escapeLike(prefix) + '%'}`);
@@ -202,7 +257,7 @@ async function identitySearch(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => toContact(r as unknown as ContactRow)),
+    items: page.map(item),
     nextCursor: rows.length > limit && last ? encodeCursor([mode, last.matched, last.id]) : null,
   };
 }
@@ -224,7 +279,7 @@ export async function listContacts(db: Executor, workspaceId: string, kind: Cont
     if (PHONE_LIKE.test(term) && /\d/.test(term)) {
       return identitySearch(db, idBase, 'phone', phonePrefix(term, await defaultCountry(db, workspaceId)), limit, q.cursor);
     }
-    return nameSearch(db, base, term, limit, q.cursor);
+    return nameSearch(db, base, term, limit, q.cursor, base.length === DEFAULT_FILTERS);
   }
   if (q.sort === 'created') {
     const at = readCursor(q.cursor, ['c']);
@@ -260,7 +315,7 @@ async function taggedByName(
   let q = db
     .selectFrom('contact_tags as t')
     .innerJoin('contacts as c', 'c.id', 't.contact_id')
-    .select([...CONTACT_COLUMNS, 't.name_key as sk'])
+    .select([CONTACT_JSON.as('contact'), 'c.id', 't.name_key as sk'])
     .where('t.workspace_id', '=', workspaceId)
     .where(sql<boolean>`t.kind = ${sql.lit(kind)}`)
     .where('t.tag', '=', tag);
@@ -283,7 +338,7 @@ const EXACT_CREATED = sql<string>`to_char(c.created_at at time zone 'UTC', 'YYYY
 function pageOf(rows: KeyedRow[], limit: number, mode: Mode): Page<Contact> {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(toContact), nextCursor: rows.length > limit && last ? encodeCursor([mode, last.sk, last.id]) : null };
+  return { items: page.map(item), nextCursor: rows.length > limit && last ? encodeCursor([mode, last.sk, last.id]) : null };
 }
 
 /** Tags in use with how many live contacts carry each: an index-only scan of contact_tags. */

@@ -49,6 +49,22 @@ export const CONTACT_COLUMNS = [
   'c.updated_at',
 ] as const;
 
+/** Timestamps as Date.prototype.toISOString writes them: milliseconds, truncated like the pg driver's parse. */
+const isoText = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A contact already in its API shape (toContact's keys, in its order), built by the database as
+ * one json value: for pages of contacts the driver then parses one JSON text per row instead of
+ * eighteen columns with four arrays and two dates, which was a fifth of the search's Node CPU.
+ * contacts/search.test.ts holds it equal to toContact.
+ */
+export const CONTACT_JSON = sql<Contact>`json_build_object(
+  'id', c.id, 'kind', c.kind, 'firstName', c.first_name, 'lastName', c.last_name, 'name', c.name,
+  'companyId', c.company_id, 'emails', c.emails, 'phones', c.phones, 'externalIds', c.external_ids,
+  'locale', c.locale, 'timeZone', c.time_zone, 'birthday', c.birthday::text, 'ownerId', c.owner_id,
+  'source', c.source, 'tags', c.tags, 'attributes', c.attributes,
+  'createdAt', ${isoText('c.created_at')}, 'updatedAt', ${isoText('c.updated_at')})`;
+
 export interface ContactRow {
   id: string;
   kind: ContactKind;

@@ -86,6 +86,41 @@ forEachEngine('Contact list and search', (env) => {
     assert.equal(escapeLike('a%b_c\\'), 'a\\%b\\_c\\\\');
   });
 
+  it('lists each contact exactly as reading it alone does (the list builds its JSON in the database)', async () => {
+    const c = await client(env());
+    await defineAttribute(c, { key: 'score', label: 'Score', type: 'number' });
+    const acme = await createCompany(c, { name: 'Acme Oy', tags: ['b2b'] });
+    const full = await createPerson(c, {
+      firstName: 'Ääpeli', lastName: 'Öhman', emails: ['aapeli@example.com', 'a2@example.com'], phones: ['+358401234567'], externalIds: ['shop:1'],
+      locale: 'fi-FI', timeZone: 'Europe/Helsinki', birthday: '1970-01-31', ownerId: c.ws.userId, source: 'web', tags: ['vip', 'x'],
+      attributes: { score: 1.5 }, companyId: acme.id,
+    });
+    await createPerson(c, { lastName: 'Bare' });
+    for (const url of ['/api/v1/people', '/api/v1/people?search=%C3%A4%C3%A4', '/api/v1/people?search=%C3%B6h', '/api/v1/people?search=aapeli%40', '/api/v1/people?tag=vip', '/api/v1/people?sort=created', '/api/v1/people?search=%2B35840123']) {
+      const listed = (await c.call('GET', url)).body.items;
+      assert.ok(listed.length > 0, url);
+      for (const it of listed) assert.deepEqual(it, (await c.call('GET', `/api/v1/people/${it.id}`)).body, url);
+    }
+    assert.ok((await c.call('GET', '/api/v1/people')).body.items.some((i: any) => i.id === full.id && i.attributes.score === 1.5));
+  });
+
+  it('bounds a name prefix exactly at code points whose successor is special', async () => {
+    const c = await client(env());
+    // U+07FF→U+0800 and U+FFFD→U+FFFE change the UTF-8 length; U+D7FF is followed by U+E000
+    // (no surrogates in UTF-8); U+10FFFF has no successor at all.
+    for (const firstName of ['Ab\u07FFx', 'Ab\u0800v', 'Ab\uFFFDs', 'Ab\uFFFEt', 'Ab\uD7FFy', 'Ab\uE000w', 'Ab\u{10FFFF}z', 'Ab\u{10FFFF}\u{10FFFF}']) {
+      await createPerson(c, { firstName, lastName: 'Edge' });
+    }
+    const found = async (term: string) => names(await c.call('GET', `/api/v1/people?search=${encodeURIComponent(term)}`));
+    assert.deepEqual(await found('ab\u07FF'), ['Ab\u07FFx Edge']);
+    assert.deepEqual(await found('ab\uFFFD'), ['Ab\uFFFDs Edge']);
+    assert.deepEqual(await found('ab\uD7FF'), ['Ab\uD7FFy Edge']);
+    assert.deepEqual(await found('ab\uE000'), ['Ab\uE000w Edge']);
+    assert.deepEqual(await found('ab\u{10FFFF}'), ['Ab\u{10FFFF}z Edge', 'Ab\u{10FFFF}\u{10FFFF} Edge'], 'in byte order');
+    assert.equal((await found('ab')).length, 8);
+    assert.equal((await found('edge')).length, 8, 'by last name');
+  });
+
   it('searches by e-mail prefix and phone prefix', async () => {
     const c = await client(env());
     await seed(c);

@@ -1,13 +1,22 @@
-import { getOrderFigures, type OrderFigures } from '../orders/figures.ts';
+import { sql } from 'kysely';
+import type { OrderFigures } from '../orders/figures.ts';
+import { iso, toNumber, toNumberOrNull } from '../orders/common.ts';
+import { executePrepared } from '../platform/db.ts';
+import { NotFound } from '../platform/errors.ts';
 import type { Executor } from '../platform/http.ts';
-import { loadContact, toContact, type Contact } from './records.ts';
+import { CONTACT_COLUMNS, loadContact, toContact, type Contact, type ContactRow } from './records.ts';
 import { listTimeline, type TimelineItem } from './timeline.ts';
 
 // The 360° view: one contact with everything an agent needs on one screen. It is read on every
-// screen open and benchmarked, so it is a fixed handful of indexed queries: the contact by primary
-// key, then in parallel its company (primary key), its order figures (one row kept current on
-// every order write), the first timeline page (interactions_timeline) and its open complaints
-// (complaints_contact).
+// screen open and is the read API's benchmark (bench/read-api.ts), so it costs two statements:
+// 1. (a prepared statement: its generic plan is the custom one, and planning it cost four times
+//    its execution) the contact by primary key, joined in the same statement to its company (primary key), its
+//    order figures (contact_order_stats: one row kept current on every order write) and the
+//    favourite product, with the count of open complaints (complaints_contact) and the ids of the
+//    records merged into it (contacts_merged_into) as scalar subqueries;
+// 2. the first timeline page (listTimeline), given those merged ids so it need not look them up.
+// Each statement is a round trip and, under load, CPU in both Node and PostgreSQL that dwarfs
+// these index lookups: the five to six separate queries this replaced cost twice as much per view.
 
 export interface Contact360 {
   contact: Contact & { company: { id: string; name: string } | null };
@@ -18,33 +27,91 @@ export interface Contact360 {
 
 export const TIMELINE_FIRST_PAGE = 20;
 
-export async function contact360(db: Executor, workspaceId: string, id: string): Promise<Contact360> {
-  const contact = toContact(await loadContact(db, workspaceId, id));
-  const [company, figures, timeline, complaints] = await Promise.all([
-    contact.companyId
-      ? db
-          .selectFrom('contacts')
-          .select(['id', 'name'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', '=', contact.companyId)
-          .where('merged_into', 'is', null)
-          .where('deleted_at', 'is', null)
-          .executeTakeFirst()
-      : Promise.resolve(undefined),
-    getOrderFigures(db, workspaceId, id),
-    listTimeline(db, workspaceId, id, { limit: TIMELINE_FIRST_PAGE }),
-    db
-      .selectFrom('complaints')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('workspace_id', '=', workspaceId)
-      .where('contact_id', '=', id)
-      .where('status', '=', 'open')
-      .executeTakeFirstOrThrow(),
-  ]);
+type Row = ContactRow & {
+  merged_into: string | null;
+  deleted_at: Date | null;
+  company_ref: string | null;
+  company_name: string | null;
+  currency: string;
+  first_order_at: Date | string | null;
+  last_order_at: Date | string | null;
+  order_count: string | number | null;
+  total_minor: string | number | null;
+  avg_minor: string | number | null;
+  median_gap_days: string | number | null;
+  favourite_product_id: string | null;
+  favourite_sku: string | null;
+  amount_due_minor: string | number | null;
+  product_sku: string | null;
+  product_name: string | null;
+  complaints_open: string | number;
+  merged_from: string[];
+};
+
+/** Same figures as getOrderFigures (orders/figures.ts) reads; view360.test.ts holds the two equal. */
+function figuresOf(row: Row): OrderFigures {
+  const sku = row.product_sku ?? row.favourite_sku;
   return {
-    contact: { ...contact, company: company ?? null },
-    figures,
+    firstOrderAt: iso(row.first_order_at),
+    lastOrderAt: iso(row.last_order_at),
+    orderCount: toNumber(row.order_count),
+    totalMinor: toNumber(row.total_minor),
+    averageMinor: toNumber(row.avg_minor),
+    medianGapDays: toNumberOrNull(row.median_gap_days),
+    favouriteProduct: sku ? { id: row.favourite_product_id ?? null, sku, name: row.product_name ?? null } : null,
+    amountDueMinor: toNumber(row.amount_due_minor),
+    currency: row.currency,
+  };
+}
+
+export async function contact360(db: Executor, workspaceId: string, id: string): Promise<Contact360> {
+  const [row] = (await executePrepared(
+    db,
+    db
+      .selectFrom('contacts as c')
+      .innerJoin('workspaces as w', 'w.id', 'c.workspace_id')
+      .leftJoin('contacts as co', (j) =>
+        j
+          .onRef('co.workspace_id', '=', 'c.workspace_id')
+          .onRef('co.id', '=', 'c.company_id')
+          .on('co.merged_into', 'is', null)
+          .on('co.deleted_at', 'is', null),
+      )
+      .leftJoin('contact_order_stats as s', (j) => j.onRef('s.workspace_id', '=', 'c.workspace_id').onRef('s.contact_id', '=', 'c.id'))
+      .leftJoin('products as p', (j) => j.onRef('p.id', '=', 's.favourite_product_id').onRef('p.workspace_id', '=', 'c.workspace_id'))
+      .select([
+        ...CONTACT_COLUMNS,
+        'c.merged_into',
+        'c.deleted_at',
+        'co.id as company_ref',
+        'co.name as company_name',
+        'w.currency',
+        's.first_order_at',
+        's.last_order_at',
+        's.order_count',
+        's.total_minor',
+        's.avg_minor',
+        's.median_gap_days',
+        's.favourite_product_id',
+        's.favourite_sku',
+        's.amount_due_minor',
+        'p.sku as product_sku',
+        'p.name as product_name',
+        sql<string>`(select count(*) from complaints x
+          where x.workspace_id = c.workspace_id and x.contact_id = c.id and x.status = 'open')`.as('complaints_open'),
+        sql<string[]>`array(select m.id::text from contacts m where m.workspace_id = c.workspace_id and m.merged_into = c.id)`.as('merged_from'),
+      ])
+      .where('c.workspace_id', '=', workspaceId)
+      .where('c.id', '=', id),
+  )) as Array<Row | undefined>;
+  if (!row || row.deleted_at) throw new NotFound('Contact');
+  // Merged away: loadContact answers with the record it went to (MergedAway), as before.
+  if (row.merged_into) await loadContact(db, workspaceId, id);
+  const timeline = await listTimeline(db, workspaceId, id, { limit: TIMELINE_FIRST_PAGE }, row.merged_from);
+  return {
+    contact: { ...toContact(row), company: row.company_ref ? { id: row.company_ref, name: row.company_name! } : null },
+    figures: figuresOf(row),
     timeline,
-    complaintsOpen: Number(complaints.n),
+    complaintsOpen: Number(row.complaints_open),
   };
 }

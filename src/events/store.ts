@@ -4,8 +4,9 @@ import type { Executor } from '../platform/http.ts';
 import type { NormalizedEvent } from './validate.ts';
 
 // Writing events: one set-based statement inserts any number of events (of any workspaces),
-// resolves each to its customer, skips messageIds already stored and puts the new ones of
-// known customers on the timeline. Both the group-commit buffer and identify use it.
+// resolves each to its customer and skips messageIds already stored. Both the group-commit
+// buffer and identify use it. Events are not copied to interactions: the customer's timeline
+// reads them from events (src/contacts/timeline.ts, migration 0017).
 
 export interface EventRow {
   workspaceId: string;
@@ -20,23 +21,6 @@ export interface StoredEvent {
 }
 
 export const rowKey = (workspaceId: string, messageId: string) => `${workspaceId}\u0000${messageId}`;
-
-/** How an event row appears on the timeline (used for fresh inserts and for back-fills). */
-const TIMELINE_SELECT = `
-  e.workspace_id, e.contact_id,
-  case when e.type in ('page', 'screen') then 'web' else 'event' end,
-  case e.type when 'page' then 'web.page' when 'screen' then 'web.screen' else 'event.' || e.type end,
-  'inbound', e.occurred_at,
-  left(case e.type
-    when 'track' then e.event
-    when 'page' then coalesce(e.event, e.properties->>'title', e.properties->>'url', e.properties->>'path', 'Page view')
-    when 'screen' then coalesce(e.event, 'Screen view')
-    when 'identify' then 'Identified'
-    when 'group' then 'Joined group ' || (e.properties->>'groupId')
-    else 'Alias of ' || (e.properties->>'previousId') end, 500),
-  'event', e.id::text`;
-
-const TIMELINE_COLUMNS = 'workspace_id, contact_id, channel, type, direction, occurred_at, summary, ref_type, ref_id';
 
 /**
  * Takes shared advisory locks on the identities the rows name. identify/alias take the same keys
@@ -99,13 +83,9 @@ const INSERT_EVENTS = (payload: string) => `
       select workspace_id, message_id, type, event, resolved_contact, anonymous_id, user_id, properties, context, occurred_at
       from resolved order by ord
       on conflict (workspace_id, message_id) do nothing
-      returning id, workspace_id, message_id, contact_id, type, event, properties, occurred_at
-    ), tl as (
-      insert into interactions (${TIMELINE_COLUMNS})
-      select ${TIMELINE_SELECT} from e where e.contact_id is not null
-      returning 1
+      returning id, workspace_id, message_id, contact_id
     )
-    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id, (select count(*) from tl) as timeline from e`;
+    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id from e`;
 
 const [INSERT_BEFORE, INSERT_AFTER] = INSERT_EVENTS('\u0000').split('\u0000') as [string, string];
 
@@ -152,7 +132,7 @@ export async function insertEventsPrepared(pool: pg.Pool, rows: EventRow[], lock
 
 /**
  * Gives earlier events of an anonymous id or user id, stored before the customer was known, to
- * that customer, and puts them on the timeline. Returns how many events were back-filled.
+ * that customer (and so to its timeline). Returns how many events were back-filled.
  */
 export async function backfillEvents(
   db: Executor,
@@ -161,18 +141,10 @@ export async function backfillEvents(
   ids: { anonymousId?: string | null; userId?: string | null },
 ): Promise<number> {
   if (!ids.anonymousId && !ids.userId) return 0;
-  const result = await sql<{ n: string }>`
-    with e as (
-      update events set contact_id = ${contactId}
-      where workspace_id = ${workspaceId} and contact_id is null
-        and (anonymous_id = ${ids.anonymousId ?? null} or user_id = ${ids.userId ?? null})
-      returning id, workspace_id, contact_id, type, event, properties, occurred_at
-    ), tl as (
-      insert into interactions (${sql.raw(TIMELINE_COLUMNS)})
-      select ${sql.raw(TIMELINE_SELECT)} from e
-      returning 1
-    )
-    select count(*)::text as n from tl
+  const result = await sql`
+    update events set contact_id = ${contactId}
+    where workspace_id = ${workspaceId} and contact_id is null
+      and (anonymous_id = ${ids.anonymousId ?? null} or user_id = ${ids.userId ?? null})
   `.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
+  return Number(result.numAffectedRows ?? 0);
 }

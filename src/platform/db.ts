@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, PGliteDialect, PostgresDialect, type CompiledQuery, type QueryExecutorProvider, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
@@ -33,6 +34,16 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** The pool behind each server engine's Kysely instance, for executePrepared. */
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The server engine over a pool: Kysely for queries, the pool itself for COPY and prepared statements. */
+export function postgresEngine(pool: pg.Pool): Engine {
+  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return { kind: 'postgres', db, pool, close: () => db.destroy() };
+}
+
 export async function openEngine(opts: OpenOptions): Promise<Engine> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({
@@ -51,12 +62,45 @@ export async function openEngine(opts: OpenOptions): Promise<Engine> {
     pool.on('connect', (client) => {
       client.on('error', () => undefined);
     });
-    const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kind: 'postgres', db, pool, close: () => db.destroy() };
+    return postgresEngine(pool);
   }
   const dir = resolve(opts.dataDir ?? './data');
   mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
   const db: Db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { kind: 'pglite', db, pglite, close: () => db.destroy() };
+}
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = 'k' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+    // Callers name a fixed handful of texts; the bound only guards against misuse.
+    if (statementNames.size > 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Runs a query as a named prepared statement on the server engine: each pooled connection
+ * parses it once, and after five executions PostgreSQL may keep a generic plan instead of
+ * planning again. For the read API's hottest statements, planning cost several times the
+ * execution (0.4 ms vs 0.1 ms for the 360 view's profile join at 1M contacts).
+ *
+ * Only for statements of fixed text whose generic plan is as good as a custom one: lookups by
+ * key, and index ranges whose bounds are expressions of the parameters. A bare `like` prefix is
+ * not one: a generic plan cannot turn a parameter pattern into an index range (the name search
+ * adds the range itself, contacts/queries.ts prefixRange). Every distinct text stays prepared on
+ * every pooled connection, so never use it for generated text of unbounded variety. Elsewhere
+ * (PGlite, transactions, pinned connections) it is a plain query.
+ */
+export async function executePrepared<R>(db: Db | Transaction<Database>, query: { compile(executor: QueryExecutorProvider): CompiledQuery<R> }): Promise<R[]> {
+  const compiled = query.compile(db);
+  const pool = pools.get(db);
+  if (!pool) return (await db.executeQuery(compiled)).rows;
+  const r = await pool.query({ name: statementName(compiled.sql), text: compiled.sql, values: compiled.parameters as unknown[] });
+  return r.rows as R[];
 }

@@ -208,8 +208,13 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
         return activity(c, driving);
       case 'last_contact': {
         const channel = c.channel ? sql`and i.channel = ${c.channel}` : sql``;
-        const exists = sql`exists (select 1 from interactions i where i.contact_id = c.id and i.workspace_id = ${ws}
+        const logged = sql`exists (select 1 from interactions i where i.contact_id = c.id and i.workspace_id = ${ws}
           and i.direction in ('inbound', 'outbound') and i.occurred_at >= ${since(c.days)} ${channel})`;
+        // Tracked events are inbound contact on the timeline's channels 'web' (page, screen) and
+        // 'event' (the rest), read from events (migration 0017) by contact_id like 'event' rules.
+        const kinds = !c.channel ? sql`` : c.channel === 'web' ? sql`and e.type in ('page', 'screen')` : c.channel === 'event' ? sql`and e.type not in ('page', 'screen')` : null;
+        const tracked = kinds && sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.contact_id = c.id and e.occurred_at >= ${since(c.days)} ${kinds})`;
+        const exists = tracked ? sql`(${logged} or ${tracked})` : logged;
         return c.op === 'within_last_days' ? exists : sql`not ${exists}`;
       }
       case 'segment': {
