@@ -38,10 +38,12 @@ export async function loadRuleContext(db: Executor, workspaceId: string, selfId?
 /**
  * Transaction-local settings for one build: JIT compilation cost ~100 ms per build on PostgreSQL
  * for queries that run in tens of ms, and the grouped activity scans spill to disk at the default
- * 4 MB work_mem from ~100k rows.
+ * 4 MB work_mem from ~100k rows. Builds scan whole workspaces, where two parallel workers roughly
+ * halve the slow rules at 1M customers (average order 952 → 352 ms, no page view in 60 days
+ * 1,200 → 542 ms); the app's own connections keep parallel query off for indexed lookups.
  */
 export async function tuneForBuild(db: Executor): Promise<void> {
-  await sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(db);
+  await sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('max_parallel_workers_per_gather', '2', true)`.execute(db);
 }
 
 /** Compiles a rule after reading what it needs from the database (the geometry of the clusters it names). */
