@@ -68,6 +68,8 @@ browserTest(env, 'events sent with the key appear live in the stream, pause stop
   // Filters narrow the list.
   await page.getByLabel('Event name').fill('Order Completed');
   await stream.getByText('Product Viewed').waitFor({ state: 'detached' });
+  // The old list goes before the filtered one arrives: wait for the filtered one, then count.
+  await stream.getByText('Order Completed').waitFor();
   assert.equal(await page.getByTestId('event-row').count(), 1);
 
   // The detail shows the properties as JSON and links to the customer.
