@@ -150,6 +150,32 @@ forEachEngine('Event stream (reading events)', (env) => {
     assert.deepEqual(theirPoll.items.map((e: any) => e.event), ['Burst 2', 'Burst 1', 'Burst 0', 'Coupon Used']);
   });
 
+  it('does not poll past an event whose transaction is still open', async (t) => {
+    // Needs a second connection holding a transaction open while the app answers: PGlite has one.
+    if (env().kind !== 'postgres') return t.skip('one connection on PGlite: no transaction can stay open beside the app');
+    const src = await eventSource(env());
+    await seed(src);
+    await sql`update events set received_at = received_at - interval '1 minute' where workspace_id = ${src.ws.workspaceId}`.execute(env().engine.db);
+    const settled = (await list(env(), src.ws)).body;
+    // A slow writer takes the next id and has not committed; a faster one stores the id after it.
+    const slow = await env().engine.pool!.connect();
+    try {
+      await slow.query('begin');
+      await slow.query(
+        `insert into events (workspace_id, message_id, type, event, occurred_at) values ($1, $2, 'track', 'Slow Writer', now())`,
+        [src.ws.workspaceId, mid()],
+      );
+      await src.send('track', { userId: 'u-1', event: 'Fast Writer', messageId: mid() });
+      const poll = (await list(env(), src.ws, `after=${settled.resumeAfter}`)).body;
+      assert.deepEqual(poll.items.map((e: any) => e.event), ['Fast Writer']);
+      await slow.query('commit');
+      const next = (await list(env(), src.ws, `after=${poll.resumeAfter}`)).body;
+      assert.ok(next.items.some((e: any) => e.event === 'Slow Writer'), 'the late commit is picked up by the next poll');
+    } finally {
+      slow.release();
+    }
+  });
+
   it('keeps each workspace’s events to itself and lets every role read them', async () => {
     const a = await eventSource(env());
     const b = await eventSource(env());

@@ -197,16 +197,18 @@ function json(v: unknown): Record<string, unknown> {
 }
 
 /**
- * Arrival order: the page holds the newest matching events above `after`. Everything up to the
- * highest id is delivered, except that ids near recently stored events are asked for again.
+ * Arrival order: the page holds the newest matching events above `after`. The poll resumes after
+ * the highest id stored longer ago than the overlap window: ids are handed out in order, so every
+ * id below it was handed out earlier still and its transaction has ended. Ids above it may belong
+ * to a transaction still in flight (another request, another workspace: ids are not consecutive
+ * per workspace), so they are asked for again until they are old.
  */
 function resumeFor(page: Array<{ id: string | number; recent: boolean }>, after: string | undefined, cursor: string | undefined): string {
   const floor = BigInt(after ?? '0');
   if (cursor) return floor.toString(); // an older page says nothing about what is new
-  if (page.length === 0) return floor.toString();
-  const recent = page.filter((r) => r.recent).map((r) => BigInt(r.id));
-  const top = recent.length ? recent.reduce((a, b) => (b < a ? b : a)) - 1n : BigInt(page[0].id);
-  return (top > floor ? top : floor).toString();
+  const settled = page.filter((r) => !r.recent).map((r) => BigInt(r.id));
+  const top = settled.reduce((a, b) => (b > a ? b : a), floor);
+  return top.toString();
 }
 
 /** A customer's first page is in time order; the live poll starts below anything stored recently. */
