@@ -23,7 +23,10 @@ browserTest(env, 'an admin creates an event source and sees its write key once, 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
   await page.getByRole('heading', { name: 'No events yet' }).waitFor();
   await page.getByRole('link', { name: 'Create an event source' }).click();
+  // Typing before the list has loaded was lost once under load (the form re-rendered empty).
+  await page.getByText('No event sources yet').waitFor();
   await page.getByLabel('Name').fill('Web shop');
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Web shop');
   await page.getByRole('button', { name: 'Create event source' }).click();
   const key = page.getByTestId('new-write-key');
   await key.waitFor();
