@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import type { OrderFigures } from '../orders/figures.ts';
-import { iso, toNumber, toNumberOrNull } from '../orders/common.ts';
+import { ORDER_FIGURE_COLUMNS, orderFiguresOf, type OrderFigures, type OrderFiguresRow } from '../orders/figures.ts';
 import { executePrepared } from '../platform/db.ts';
 import { NotFound } from '../platform/errors.ts';
 import type { Executor } from '../platform/http.ts';
@@ -27,42 +26,15 @@ export interface Contact360 {
 
 export const TIMELINE_FIRST_PAGE = 20;
 
-type Row = ContactRow & {
-  merged_into: string | null;
-  deleted_at: Date | null;
-  company_ref: string | null;
-  company_name: string | null;
-  currency: string;
-  first_order_at: Date | string | null;
-  last_order_at: Date | string | null;
-  order_count: string | number | null;
-  total_minor: string | number | null;
-  avg_minor: string | number | null;
-  median_gap_days: string | number | null;
-  favourite_product_id: string | null;
-  favourite_sku: string | null;
-  amount_due_minor: string | number | null;
-  product_sku: string | null;
-  product_name: string | null;
-  complaints_open: string | number;
-  merged_from: string[];
-};
-
-/** Same figures as getOrderFigures (orders/figures.ts) reads; view360.test.ts holds the two equal. */
-function figuresOf(row: Row): OrderFigures {
-  const sku = row.product_sku ?? row.favourite_sku;
-  return {
-    firstOrderAt: iso(row.first_order_at),
-    lastOrderAt: iso(row.last_order_at),
-    orderCount: toNumber(row.order_count),
-    totalMinor: toNumber(row.total_minor),
-    averageMinor: toNumber(row.avg_minor),
-    medianGapDays: toNumberOrNull(row.median_gap_days),
-    favouriteProduct: sku ? { id: row.favourite_product_id ?? null, sku, name: row.product_name ?? null } : null,
-    amountDueMinor: toNumber(row.amount_due_minor),
-    currency: row.currency,
+type Row = ContactRow &
+  OrderFiguresRow & {
+    merged_into: string | null;
+    deleted_at: Date | null;
+    company_ref: string | null;
+    company_name: string | null;
+    complaints_open: string | number;
+    merged_from: string[];
   };
-}
 
 export async function contact360(db: Executor, workspaceId: string, id: string): Promise<Contact360> {
   const [row] = (await executePrepared(
@@ -85,18 +57,7 @@ export async function contact360(db: Executor, workspaceId: string, id: string):
         'c.deleted_at',
         'co.id as company_ref',
         'co.name as company_name',
-        'w.currency',
-        's.first_order_at',
-        's.last_order_at',
-        's.order_count',
-        's.total_minor',
-        's.avg_minor',
-        's.median_gap_days',
-        's.favourite_product_id',
-        's.favourite_sku',
-        's.amount_due_minor',
-        'p.sku as product_sku',
-        'p.name as product_name',
+        ...ORDER_FIGURE_COLUMNS,
         sql<string>`(select count(*) from complaints x
           where x.workspace_id = c.workspace_id and x.contact_id = c.id and x.status = 'open')`.as('complaints_open'),
         sql<string[]>`array(select m.id::text from contacts m where m.workspace_id = c.workspace_id and m.merged_into = c.id)`.as('merged_from'),
@@ -110,7 +71,7 @@ export async function contact360(db: Executor, workspaceId: string, id: string):
   const timeline = await listTimeline(db, workspaceId, id, { limit: TIMELINE_FIRST_PAGE }, row.merged_from);
   return {
     contact: { ...toContact(row), company: row.company_ref ? { id: row.company_ref, name: row.company_name! } : null },
-    figures: figuresOf(row),
+    figures: orderFiguresOf(row),
     timeline,
     complaintsOpen: Number(row.complaints_open),
   };

@@ -26,23 +26,49 @@ export async function getOrderFigures(db: Executor, workspaceId: string, contact
     .selectFrom('workspaces as w')
     .leftJoin('contact_order_stats as s', (j) => j.onRef('s.workspace_id', '=', 'w.id').on('s.contact_id', '=', contactId))
     .leftJoin('products as p', (j) => j.onRef('p.id', '=', 's.favourite_product_id').onRef('p.workspace_id', '=', 'w.id'))
-    .select([
-      'w.currency',
-      's.first_order_at',
-      's.last_order_at',
-      's.order_count',
-      's.total_minor',
-      's.avg_minor',
-      's.median_gap_days',
-      's.favourite_product_id',
-      's.favourite_sku',
-      's.amount_due_minor',
-      'p.sku as product_sku',
-      'p.name as product_name',
-    ])
+    .select(ORDER_FIGURE_COLUMNS)
     .where('w.id', '=', workspaceId)
     .executeTakeFirst();
   if (!row) throw new NotFound('Workspace');
+  return orderFiguresOf(row);
+}
+
+/**
+ * The columns the figures are read from, for any query that joins the workspace as `w`, the
+ * customer's contact_order_stats as `s` and its favourite product as `p` (here and the 360 view).
+ */
+export const ORDER_FIGURE_COLUMNS = [
+  'w.currency',
+  's.first_order_at',
+  's.last_order_at',
+  's.order_count',
+  's.total_minor',
+  's.avg_minor',
+  's.median_gap_days',
+  's.favourite_product_id',
+  's.favourite_sku',
+  's.amount_due_minor',
+  'p.sku as product_sku',
+  'p.name as product_name',
+] as const;
+
+export interface OrderFiguresRow {
+  currency: string;
+  first_order_at: Date | string | null;
+  last_order_at: Date | string | null;
+  order_count: string | number | bigint | null;
+  total_minor: string | number | bigint | null;
+  avg_minor: string | number | bigint | null;
+  median_gap_days: string | number | null;
+  favourite_product_id: string | null;
+  favourite_sku: string | null;
+  amount_due_minor: string | number | bigint | null;
+  product_sku: string | null;
+  product_name: string | null;
+}
+
+/** The figures from a row of ORDER_FIGURE_COLUMNS; zeros where the customer never ordered. */
+export function orderFiguresOf(row: OrderFiguresRow): OrderFigures {
   const sku = row.product_sku ?? row.favourite_sku;
   return {
     firstOrderAt: iso(row.first_order_at),
