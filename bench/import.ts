@@ -152,10 +152,12 @@ export async function benchImport(opts: { rows: number; engines: ('pglite' | 'po
         if (m.rss > peakRss) [peakRss, peakMem] = [m.rss, m];
       }, 100);
       const t0 = performance.now();
-      const counts = await runImport(engine, imp.id);
+      const overlap = { started: 0, waited: 0 };
+      const counts = await runImport(engine, imp.id, { onOverlap: (e) => overlap[e]++, batchSize: process.env.IMPORT_BATCH ? Number(process.env.IMPORT_BATCH) : undefined });
       const seconds = (performance.now() - t0) / 1000;
       if (process.env.IMPORT_PROFILE) {
         const mb = (n: number) => Math.round(n / 1048576);
+        console.error(`batches started beside the previous one: ${overlap.started}, of which waited for its commit: ${overlap.waited}`);
         console.error(`at peak RSS ${mb(peakMem.rss)} MB: heap used ${mb(peakMem.heapUsed)} / total ${mb(peakMem.heapTotal)}, external ${mb(peakMem.external)}, array buffers ${mb(peakMem.arrayBuffers)}`);
         for (const [k, ms] of [...profile.entries()].sort((a, b) => b[1] - a[1])) console.error(`${Math.round(ms)} ms  ${k}`);
         profile.clear();

@@ -11,7 +11,7 @@ import type { ContactKind } from './tables.ts';
 
 // The contact list and search. Every page is one ordered index range scan that stops after
 // `limit + 1` rows (keyset pagination), so page 1 and page 10,000 cost the same at 1M contacts.
-// Indexes: 0002 contacts_ws_name / contacts_ws_created / contact_identities_prefix, 0006 the rest.
+// Indexes: 0002 contacts_ws_name / contacts_ws_created, 0021 contact_identities_key, 0006 the rest.
 //
 // Names sort by byte order (`using ~<~`) because the name indexes use text_pattern_ops, which is
 // what makes `lower(name) like 'abc%'` indexable under any database collation; a plain

@@ -102,6 +102,12 @@ export async function loadContactBatch(
     updateExisting: boolean;
     returnIds?: boolean;
     rawOf: (line: number) => string;
+    /**
+     * Called once the batch knows which existing contacts it names and before it writes anything
+     * (batches with company names write companies first and must not run beside another batch).
+     * The import uses it to let two batches load at once only when they touch different contacts.
+     */
+    beforeWrite?: (matchedIds: ReadonlySet<string>) => Promise<void>;
   },
 ): Promise<ContactBatchResult> {
   const { workspaceId: ws, kind, groups } = opts;
@@ -154,6 +160,7 @@ export async function loadContactBatch(
      ${byName}`,
     [ws],
   );
+  await opts.beforeWrite?.(new Set(matches.rows.map((m) => m.id)));
   // An identity still held by a merged-away or deleted contact is released to the live one.
   const dead = matches.rows.filter((m) => !m.live && m.ikind !== null);
   if (dead.length) {

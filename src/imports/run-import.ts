@@ -36,6 +36,10 @@ export interface ImportProgress extends ImportCounts {
 
 export interface RunOptions {
   batchSize?: number;
+  /** False: one batch in the database at a time even on PostgreSQL (tests compare both ways). */
+  overlap?: boolean;
+  /** Told when a batch starts beside the one before it, and when it then had to wait for it. */
+  onOverlap?(event: 'started' | 'waited'): void;
   onProgress?(p: ImportProgress): void | Promise<void>;
 }
 
@@ -50,7 +54,27 @@ interface Prepared {
   rowsConsumed: number;
   bytesRead: number;
   rejections: Rejection[];
-  load(tx: BatchTx): Promise<{ created: number; updated: number; unchanged: number; duplicates: number; extra: Record<string, number>; rejections: Rejection[] }>;
+  /** The batch's identity keys when it may load beside the batch before it (see canOverlap); null if never. */
+  identities: ReadonlyMap<string, number> | null;
+  load(
+    tx: BatchTx,
+    hooks: { beforeWrite?: (matchedIds: ReadonlySet<string>) => Promise<void> },
+  ): Promise<{ created: number; updated: number; unchanged: number; duplicates: number; extra: Record<string, number>; rejections: Rejection[] }>;
+}
+
+/** A batch in the database: what the next batch needs to know to run beside it. */
+interface Running {
+  identities: ReadonlyMap<string, number> | null;
+  /** The existing contacts it names, once known; null if it failed before knowing. */
+  matched: Promise<ReadonlySet<string> | null>;
+  /** Resolves once it has committed (and its counters are counted); rejects if it failed. */
+  committed: Promise<void>;
+}
+
+function sharesAny(a: ReadonlyMap<string, number> | ReadonlySet<string>, b: ReadonlyMap<string, number> | ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const k of small.keys()) if (large.has(k)) return true;
+  return false;
 }
 
 export async function runImport(engine: Engine, importId: string, opts: RunOptions = {}): Promise<ImportCounts> {
@@ -101,44 +125,56 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
 
   let bytesDone = Number(imp.bytes_done);
   const bytesTotal = Number(imp.file_bytes);
-  try {
-    let inflight: Promise<void> | null = null;
-    let mapping: ReturnType<typeof resolveMapping> | null = null;
-    for await (const batch of readCsvBatches(imp.file_path, { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE[engine.kind], skip: counts.rowsDone })) {
-      if (!batch.header) break;
-      mapping ??= resolveMapping(kind, batch.header, (imp.mapping ?? {}) as Record<string, string>, new Set(attributeDefs.keys()));
-      const prepared = prepare(kind, batch, {
-        headers: batch.header,
-        mapping,
-        defaultCountry: ws.default_country,
-        defaultCurrency: ws.currency,
-        attributeDefs,
-        workspaceId: imp.workspace_id,
-      });
-      // Validation of this batch overlapped the database work of the previous one; now wait for it.
-      if (inflight) await inflight;
-      const write = async () => {
-        const r = await inBatchTransaction(engine, async (tx) => {
-          const loaded = await prepared.load(tx);
-          const rejections = [...prepared.rejections, ...loaded.rejections];
-          if (rejections.length) {
+
+  // Two batches may be in the database at once on PostgreSQL (one core each), in file order:
+  // the later one commits only after the earlier one, so the counters and the resume point
+  // (rows_done) always describe a prefix of the file, and it writes nothing before it knows it
+  // touches none of the earlier one's contacts (see canOverlap and beforeWrite).
+  const mayOverlap = Boolean(engine.pool) && opts.overlap !== false && kind === 'people';
+  const runBatch = (prepared: Prepared, after: Running | null): Running => {
+    let tellMatched!: (ids: ReadonlySet<string> | null) => void;
+    const matched = new Promise<ReadonlySet<string> | null>((resolve) => (tellMatched = resolve));
+    const committed = (async () => {
+      try {
+        const r = await inBatchTransaction(
+          engine,
+          async (tx) => {
+            const loaded = await prepared.load(tx, {
+              beforeWrite: async (ids) => {
+                tellMatched(ids);
+                if (!after) return;
+                const theirs = await after.matched;
+                // The same existing contact in both: this batch's update must see the earlier one's.
+                if (theirs === null || sharesAny(ids, theirs)) {
+                  opts.onOverlap?.('waited');
+                  await after.committed;
+                }
+              },
+            });
+            const rejections = [...prepared.rejections, ...loaded.rejections];
+            if (rejections.length) {
+              await tx.query(
+                `insert into import_rejections (workspace_id, import_id, line, reason, raw)
+                 select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[]) on conflict do nothing`,
+                [imp.workspace_id, importId, rejections.map((x) => x.line), rejections.map((x) => stripNul(x.reason)), rejections.map((x) => stripNul(x.raw))],
+              );
+            }
+            // Commit in file order; if the earlier batch failed, this one rolls back too.
+            if (after) await after.committed;
+            const extra = { ...counts.extra };
+            for (const [k, v] of Object.entries(loaded.extra)) extra[k] = (extra[k] ?? 0) + v;
             await tx.query(
-              `insert into import_rejections (workspace_id, import_id, line, reason, raw)
-               select $1::uuid, $2::uuid, * from unnest($3::int[], $4::text[], $5::text[]) on conflict do nothing`,
-              [imp.workspace_id, importId, rejections.map((x) => x.line), rejections.map((x) => stripNul(x.reason)), rejections.map((x) => stripNul(x.raw))],
+              `update imports set rows_done = rows_done + $2, bytes_done = $3, created_count = created_count + $4,
+                 updated_count = updated_count + $5, unchanged_count = unchanged_count + $6, duplicate_count = duplicate_count + $7,
+                 rejected_count = rejected_count + $8, extra = $9, updated_at = now()
+               where id = $1`,
+              [importId, prepared.rowsConsumed, prepared.bytesRead, loaded.created, loaded.updated, loaded.unchanged, loaded.duplicates, rejections.length, JSON.stringify(extra)],
             );
-          }
-          const extra = { ...counts.extra };
-          for (const [k, v] of Object.entries(loaded.extra)) extra[k] = (extra[k] ?? 0) + v;
-          await tx.query(
-            `update imports set rows_done = rows_done + $2, bytes_done = $3, created_count = created_count + $4,
-               updated_count = updated_count + $5, unchanged_count = unchanged_count + $6, duplicate_count = duplicate_count + $7,
-               rejected_count = rejected_count + $8, extra = $9, updated_at = now()
-             where id = $1`,
-            [importId, prepared.rowsConsumed, prepared.bytesRead, loaded.created, loaded.updated, loaded.unchanged, loaded.duplicates, rejections.length, JSON.stringify(extra)],
-          );
-          return { loaded, rejected: rejections.length, extra };
-        });
+            return { loaded, rejected: rejections.length, extra };
+          },
+          // Every batch of an import that may overlap: the earlier of two is the one that would wait.
+          { lockTimeout: mayOverlap ? '30s' : undefined },
+        );
         counts.rowsDone += prepared.rowsConsumed;
         counts.created += r.loaded.created;
         counts.updated += r.loaded.updated;
@@ -149,11 +185,47 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
         bytesDone = prepared.bytesRead;
         await maybeAnalyze();
         await opts.onProgress?.({ ...counts, bytesDone, bytesTotal });
-      };
-      inflight = write();
-      inflight.catch(() => undefined); // awaited on the next turn or below
+      } finally {
+        tellMatched(null); // no-op once told
+      }
+    })();
+    committed.catch(() => undefined); // awaited below, in order
+    return { identities: prepared.identities, matched, committed };
+  };
+  // Only people without company names (companies are found or made by name, which two batches
+  // could both do), only with a connection each, and only when no identity is in both batches.
+  const canOverlap = (prepared: Prepared, previous: Running | null): previous is Running =>
+    mayOverlap &&
+    previous !== null &&
+    prepared.identities !== null &&
+    previous.identities !== null &&
+    !sharesAny(prepared.identities, previous.identities);
+
+  let previous: Running | null = null;
+  let older: Running | null = null;
+  try {
+    let mapping: ReturnType<typeof resolveMapping> | null = null;
+    for await (const batch of readCsvBatches(imp.file_path, { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE[engine.kind], skip: counts.rowsDone })) {
+      if (!batch.header) break;
+      mapping ??= resolveMapping(kind, batch.header, (imp.mapping ?? {}) as Record<string, string>, new Set(attributeDefs.keys()));
+      // Validation of this batch overlapped the database work of the batches before it.
+      const prepared = prepare(kind, batch, {
+        headers: batch.header,
+        mapping,
+        defaultCountry: ws.default_country,
+        defaultCurrency: ws.currency,
+        attributeDefs,
+        workspaceId: imp.workspace_id,
+      });
+      if (older) await older.committed; // at most two batches in the database
+      const overlap = canOverlap(prepared, previous);
+      if (previous && !overlap) await previous.committed;
+      older = previous;
+      if (overlap) opts.onOverlap?.('started');
+      previous = runBatch(prepared, overlap ? previous : null);
     }
-    if (inflight) await inflight;
+    if (older) await older.committed;
+    if (previous) await previous.committed;
     if (kind === 'orders' && counts.created + counts.updated > 0) await recomputeOrderFiguresForWorkspace(db, imp.workspace_id);
     await db
       .updateTable('imports')
@@ -173,6 +245,9 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
       .execute();
     return counts;
   } catch (err) {
+    // A batch still in the database rolls back or commits on its own; let it finish first so
+    // the state written here is the last word.
+    await Promise.allSettled([older?.committed, previous?.committed]);
     const message = err instanceof Error ? err.message : String(err);
     await db
       .updateTable('imports')
@@ -221,6 +296,7 @@ function prepare(kind: ImportKind, batch: CsvBatch, ctx: PrepareContext): Prepar
     }
     return {
       ...base,
+      identities: null, // orders find and create customers and products by name: one batch at a time
       async load(tx) {
         const r = await loadOrderBatch(tx, { workspaceId: ctx.workspaceId, rows, rawOf });
         return { ...r, extra: { customersCreated: r.customersCreated, productsCreated: r.productsCreated } };
@@ -242,11 +318,12 @@ function prepare(kind: ImportKind, batch: CsvBatch, ctx: PrepareContext): Prepar
       byLine.set(rec.line, rec.fields);
     }
   }
-  const { groups, duplicates } = dedupeRows(kind, rows);
+  const { groups, duplicates, identities } = dedupeRows(kind, rows);
   return {
     ...base,
-    async load(tx) {
-      const r = await loadContactBatch(tx, { workspaceId: ctx.workspaceId, kind, groups, updateExisting: true, rawOf });
+    identities: kind === 'people' && !groups.some((g) => g.company) ? identities : null,
+    async load(tx, hooks) {
+      const r = await loadContactBatch(tx, { workspaceId: ctx.workspaceId, kind, groups, updateExisting: true, rawOf, beforeWrite: hooks.beforeWrite });
       // Rows of a refused group count as rejected, not also as duplicates.
       const refusedDuplicates = r.rejections.length - r.rejectedGroups;
       const extra: Record<string, number> = kind === 'people' ? { companiesCreated: r.companiesCreated } : {};

@@ -230,8 +230,14 @@ export function identityKeys(kind: 'people' | 'companies', r: ContactRow): strin
   return keys;
 }
 
-/** Merges rows sharing any identity (union-find), keeping first-seen order. */
-export function dedupeRows(kind: 'people' | 'companies', rows: ContactRow[]): { groups: ContactRow[]; duplicates: number; groupOf: number[] } {
+/**
+ * Merges rows sharing any identity (union-find), keeping first-seen order. `identities` holds
+ * every identity key of the rows (see identityKeys).
+ */
+export function dedupeRows(
+  kind: 'people' | 'companies',
+  rows: ContactRow[],
+): { groups: ContactRow[]; duplicates: number; groupOf: number[]; identities: ReadonlyMap<string, number> } {
   const owner = new Map<string, number>();
   const parent = rows.map((_, i) => i);
   const find = (i: number): number => {
@@ -269,5 +275,5 @@ export function dedupeRows(kind: 'people' | 'companies', rows: ContactRow[]): { 
       groups.push(rows[i]);
     }
   }
-  return { groups, duplicates, groupOf };
+  return { groups, duplicates, groupOf, identities: owner };
 }
