@@ -2,15 +2,19 @@ import type { Engine } from '../platform/db.ts';
 import { identityKeys, insertEvents, insertEventsPrepared, rowKey, type EventRow, type StoredEvent } from './store.ts';
 
 // Group commit: /v1/track and friends each add a few rows; instead of one transaction per
-// request, requests arriving within a few milliseconds share one transaction and one INSERT.
-// Every request is answered only after that transaction has committed, so a 200 still means
-// "durable" and a failed commit fails every request in it (clients retry; messageIds dedupe).
-// At most a few groups are written at once: while they are, newcomers gather into the next group
-// instead of each starting a small transaction of its own, so the busier the server, the larger
-// (and cheaper per event) the statements and commits.
+// request, requests arriving together share one transaction and one INSERT. Every request is
+// answered only after that transaction has committed, so a 200 still means "durable" and a
+// failed commit fails every request in it (clients retry; messageIds dedupe).
+// When nothing is being written, a group is written at the end of the current event-loop turn
+// (everything that arrived in that turn goes together); a fixed wait there only added latency,
+// and with a fixed number of clients latency is throughput (a 4 ms wait held /v1/track at
+// ~5,300 requests/s with both cores half idle). While a group is being written, newcomers gather
+// into the next one, which goes as soon as the write finishes (or after maxDelayMs into a second
+// slot, if the write is slow), so the busier the server, the larger (and cheaper per event) the
+// statements and commits.
 
 export interface GroupCommitOptions {
-  /** How long the first request of a group waits for company. */
+  /** While another group is being written, how long a newcomer waits before taking a second slot. */
   maxDelayMs?: number;
   /** A group this large is written at once. */
   maxRows?: number;
@@ -35,13 +39,12 @@ export class GroupCommit {
   private waiting: Waiter[] = [];
   private waitingRows = 0;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private inFlight = new Set<Promise<void>>();
   readonly stats: GroupCommitStats = { flushes: 0, rows: 0, largestGroup: 0, mostInFlight: 0 };
   private readonly maxDelayMs: number;
   private readonly maxRows: number;
   private readonly maxInFlight: number;
-  /** The first waiter's delay has passed (or the group is full): write as soon as a slot frees. */
-  private due = false;
 
   constructor(
     private readonly engine: Engine,
@@ -59,8 +62,14 @@ export class GroupCommit {
       this.waiting.push({ rows, resolve, reject });
       this.waitingRows += rows.length;
       if (this.waitingRows >= this.maxRows) this.flushWhenFree();
-      else this.timer ??= setTimeout(() => this.flushWhenFree(), this.maxDelayMs);
+      else this.schedule();
     });
+  }
+
+  /** The next write of what waits: this turn's end when idle, else a slot's freeing or the delay. */
+  private schedule(): void {
+    if (this.inFlight.size === 0) this.immediate ??= setImmediate(() => this.flushWhenFree());
+    else this.timer ??= setTimeout(() => this.flushWhenFree(), this.maxDelayMs);
   }
 
   /** Writes whatever waits and resolves when every write in progress has finished. */
@@ -74,12 +83,11 @@ export class GroupCommit {
   private flushWhenFree(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
     if (this.waiting.length === 0) return;
-    if (this.inFlight.size >= this.maxInFlight) {
-      this.due = true;
-      return;
-    }
-    this.due = false;
+    // No slot: the write in progress takes what waits when it finishes.
+    if (this.inFlight.size >= this.maxInFlight) return;
     // A group larger than maxRows (many full requests arrived during a write) is split, never a
     // request: a request's rows always commit together.
     const group: Waiter[] = [];
@@ -92,16 +100,15 @@ export class GroupCommit {
     this.waitingRows -= n;
     const p = this.write(group).finally(() => {
       this.inFlight.delete(p);
-      if (this.waiting.length === 0) return;
-      if (this.due || this.waitingRows >= this.maxRows) this.flushWhenFree();
-      else this.timer ??= setTimeout(() => this.flushWhenFree(), this.maxDelayMs);
+      // A slot is free: what gathered during the write is the next group.
+      if (this.waiting.length > 0) this.flushWhenFree();
     });
     this.inFlight.add(p);
     this.stats.mostInFlight = Math.max(this.stats.mostInFlight, this.inFlight.size);
     // What the size limit left behind goes into a free slot when it is a full group already,
     // otherwise it waits its own short delay like any newcomer.
     if (this.waitingRows >= this.maxRows) this.flushWhenFree();
-    else if (this.waiting.length > 0) this.timer ??= setTimeout(() => this.flushWhenFree(), this.maxDelayMs);
+    else if (this.waiting.length > 0) this.schedule();
   }
 
   private async write(group: Waiter[]): Promise<void> {
