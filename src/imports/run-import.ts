@@ -16,8 +16,13 @@ import { validateOrderLine, type OrderLineRow } from './validate-orders.ts';
 // batch commits with the import's counters, so GET /imports/:id shows real progress and a job
 // retried after a crash resumes after the last committed batch instead of starting over.
 
-/** Rows per transaction. Smaller on PGlite: its one connection is held for a whole batch. */
-export const DEFAULT_BATCH_SIZE = { postgres: 5_000, pglite: 2_000 } as const;
+/**
+ * Rows per transaction. Smaller on PGlite: its one connection is held for a whole batch. On
+ * PostgreSQL 2,500 rather than 5,000: two neighbouring batches then share an identity (and so
+ * cannot load side by side) a quarter as often, and less is held in memory. 1M people, quiet:
+ * 21,969 rows/s and 364 MB peak RSS against 18,806 rows/s and 397 MB with 5,000.
+ */
+export const DEFAULT_BATCH_SIZE = { postgres: 2_500, pglite: 2_000 } as const;
 
 export interface ImportCounts {
   rowsDone: number;
