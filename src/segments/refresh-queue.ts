@@ -153,10 +153,14 @@ export function startRefreshLoop(deps: { engine: Engine; log: Logger; everyMs?: 
     if (deletedSinceVacuum >= VACUUM_EVERY_ROWS) {
       deletedSinceVacuum = 0;
       await sql`vacuum contact_refresh_queue`.execute(deps.engine.db);
-      // Each event rewrites its customer's row of contact_event_marks (migration 0019); less
-      // often, as vacuuming it reads its whole index, but often enough that the dead rows do not
-      // pile up and that index-only scans find the pages marked all-visible.
-      if (++queueVacuums % MARKS_VACUUM_EVERY === 0) await sql`vacuum contact_event_marks`.execute(deps.engine.db);
+      // Each event rewrites its customer's row of contact_event_marks, and the first of each hour
+      // their row of contact_last_contact (migrations 0019, 0020); less often, as vacuuming reads
+      // a whole index, but often enough that the dead rows do not pile up and that index-only
+      // scans find the pages all-visible.
+      if (++queueVacuums % MARKS_VACUUM_EVERY === 0) {
+        await sql`vacuum contact_event_marks`.execute(deps.engine.db);
+        await sql`vacuum contact_last_contact`.execute(deps.engine.db);
+      }
     }
     for (const f of r.failed) {
       const count = (failures.get(f.workspaceId)?.count ?? 0) + 1;
