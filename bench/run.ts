@@ -95,14 +95,16 @@ for (const b of selected) {
 }
 
 console.table(rows.map((r) => ({ name: r.name, engine: r.engine, value: Number.isNaN(r.value) ? 'n/a' : r.value, unit: r.unit, target: r.target, result: r.verdict })));
-// A partial run (BENCH_ONLY) keeps the other benchmarks' last figures, each with its own date.
+// A partial run (BENCH_ONLY, BENCH_ENGINES) keeps the other figures, each with its own date.
 const measuredAt = new Date().toISOString();
 const fresh = rows.map((r) => ({ ...r, measuredAt }));
 let kept: unknown[] = [];
 if (only.length > 0 && existsSync(join(HERE, 'results.json'))) {
   try {
-    const prev = JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8')) as { results?: Array<{ benchmark?: string }> };
-    kept = (prev.results ?? []).filter((r) => !selected.some((b) => b.name === r.benchmark));
+    const prev = JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8')) as { results?: Array<{ benchmark?: string; engine?: string }> };
+    // Also an engine this run left out (BENCH_ENGINES=postgres keeps the PGlite figures).
+    const ranEngine = (e: string | undefined) => !e || e === '-' || (engines as string[]).includes(e);
+    kept = (prev.results ?? []).filter((r) => !selected.some((b) => b.name === r.benchmark) || !ranEngine(r.engine));
   } catch {
     kept = [];
   }
