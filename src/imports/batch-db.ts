@@ -37,7 +37,7 @@ function timed(tx: BatchTx): BatchTx {
   };
 }
 
-export async function inBatchTransaction<T>(engine: Engine, fn: (tx: BatchTx) => Promise<T>, opts: { lockTimeout?: string } = {}): Promise<T> {
+export async function inBatchTransaction<T>(engine: Engine, fn: (tx: BatchTx) => Promise<T>, opts: { lockTimeoutMs?: number } = {}): Promise<T> {
   if (engine.pool) {
     const client = await engine.pool.connect();
     try {
@@ -47,10 +47,10 @@ export async function inBatchTransaction<T>(engine: Engine, fn: (tx: BatchTx) =>
       //   simply redoes them (it resumes after the last committed batch). Nothing half-applied.
       // - jit off: the batch statements are key lookups and set inserts whose estimated cost
       //   crosses jit_above_cost as the staging table grows; compiling them cost more than running them.
-      // - lock_timeout (overlapping batches only): a batch waiting in Node for the one before it to
-      //   commit holds row locks that PostgreSQL's deadlock detector does not know are held by a
-      //   wait; a cycle through a third transaction then ends in a failed batch, not a hang.
-      const lockTimeout = opts.lockTimeout ? `; set local lock_timeout = '${opts.lockTimeout.replace(/[^0-9a-z]/g, '')}'` : '';
+      // - lock_timeout (imports whose batches may overlap): a batch waiting in Node for the one
+      //   before it to commit holds row locks that PostgreSQL's deadlock detector does not know are
+      //   held by a wait; a cycle through a third transaction then ends in a failed batch, not a hang.
+      const lockTimeout = opts.lockTimeoutMs ? `; set local lock_timeout = ${Math.floor(opts.lockTimeoutMs)}` : '';
       await client.query(`begin; set local synchronous_commit = off; set local jit = off; set local work_mem = '64MB'${lockTimeout}`);
       const tx: BatchTx = {
         async query(text, params) {

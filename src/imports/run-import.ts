@@ -178,7 +178,7 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
             return { loaded, rejected: rejections.length, extra };
           },
           // Every batch of an import that may overlap: the earlier of two is the one that would wait.
-          { lockTimeout: mayOverlap ? '30s' : undefined },
+          { lockTimeoutMs: mayOverlap ? 30_000 : undefined },
         );
         counts.rowsDone += prepared.rowsConsumed;
         counts.created += r.loaded.created;
