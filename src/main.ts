@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './platform/config.ts';
 import { openEngine, type Engine } from './platform/db.ts';
 import { createLogger } from './platform/log.ts';
 import { migrate } from './platform/migrate.ts';
+import { readServerSettings, serverAdvice } from './platform/server-advice.ts';
 import { startWorker } from './worker.ts';
 import { startSensorSubscriber } from './events/mqtt.ts';
 
@@ -13,6 +14,13 @@ export async function start(config: Config = loadConfig()): Promise<{ close(): P
   const engine = await openEngine({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const applied = await migrate(engine);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  if (engine.kind === 'postgres') {
+    try {
+      for (const a of serverAdvice(await readServerSettings(engine.db))) log.warn({ setting: a.setting }, `PostgreSQL: ${a.message}`);
+    } catch (err) {
+      log.debug({ err }, 'could not read the PostgreSQL settings');
+    }
+  }
 
   const boot = await bootstrapIfEmpty(engine.db, config);
   if (boot) {
