@@ -76,7 +76,13 @@ async function startServer(databaseUrl: string): Promise<{ url: string; child: C
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((res, rej) => {
-    lines.once('line', (l) => res(l.trim()));
+    // Log lines (the server's warnings about PostgreSQL settings) may come first.
+    const onLine = (l: string) => {
+      if (!/^https?:\/\//.test(l.trim())) return void process.stderr.write(`[server] ${l}\n`);
+      lines.off('line', onLine);
+      res(l.trim());
+    };
+    lines.on('line', onLine);
     child.once('exit', (code) => rej(new Error(`server exited with ${code}`)));
   });
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { forEachEngine } from '../../test/support/harness.ts';
 import { GroupCommit, groupCommitFor } from './group-commit.ts';
-import { identityKeys } from './store.ts';
+import { identityKeys, lockIdentities } from './store.ts';
 import { contactByExternal, contactOfEvent, eventSource, mid } from './test-support.ts';
 import type { NormalizedEvent } from './validate.ts';
 
@@ -95,31 +95,25 @@ forEachEngine('Group commit of tracked events', (env) => {
   });
 
   it('holds a track back while an identify is linking its anonymous id, then stores it for that customer', async (t) => {
-    const pool = env().engine.pool;
-    if (!pool) return t.skip('PGlite has a single connection: no writer can run beside the identify');
+    if (env().kind !== 'postgres') return t.skip('PGlite has a single connection: no writer can run beside the identify');
     const src = await eventSource(env());
     const ws = src.ws.workspaceId;
     const anon = `held-${mid()}`;
     const person = await env().app.inject({ method: 'POST', url: '/api/v1/people', headers: src.ws.headers, payload: { firstName: 'Helmi', emails: [`helmi-${mid()}@example.com`] } });
     const contactId = person.json().id as string;
     // What identify does, stopped half-way: the exclusive identity lock taken, the link not yet committed.
-    const linking = await pool.connect();
-    try {
-      await linking.query('begin');
-      await linking.query('select rapport_lock_identities($1::text[], true)', [identityKeys(ws, { userId: null, anonymousId: anon })]);
+    const messageId = mid();
+    let track: Promise<{ status: number }> | undefined;
+    await env().engine.db.transaction().execute(async (trx) => {
+      await lockIdentities(trx, identityKeys(ws, { userId: null, anonymousId: anon }), 'exclusive');
       let answered = false;
-      const messageId = mid();
-      const track = src.send('track', { anonymousId: anon, event: 'Held', messageId }).finally(() => (answered = true));
+      track = src.send('track', { anonymousId: anon, event: 'Held', messageId }).finally(() => (answered = true));
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(answered, false, 'the track waits for the identity lock');
-      await linking.query('insert into event_identities (workspace_id, anonymous_id, contact_id) values ($1, $2, $3)', [ws, anon, contactId]);
-      await linking.query('commit');
-      assert.equal((await track).status, 200);
-      assert.equal(await contactOfEvent(env(), ws, messageId), contactId, 'resolved through the link committed meanwhile');
-    } finally {
-      await linking.query('rollback').catch(() => undefined);
-      linking.release();
-    }
+      await trx.insertInto('event_identities').values({ workspace_id: ws, anonymous_id: anon, contact_id: contactId }).execute();
+    });
+    assert.equal((await track!).status, 200);
+    assert.equal(await contactOfEvent(env(), ws, messageId), contactId, 'resolved through the link committed meanwhile');
   });
 
   it('creates one customer when the same identify is delivered five times at once', async () => {

@@ -3,8 +3,8 @@ import type pg from 'pg';
 import type { Executor } from '../platform/http.ts';
 import type { NormalizedEvent } from './validate.ts';
 
-// Writing events: one set-based call (rapport_insert_events, migration 0022) inserts any number
-// of events (of any workspaces), resolves each to its customer and skips messageIds already stored. Both the group-commit
+// Writing events: one set-based statement inserts any number of events (of any workspaces),
+// resolves each to its customer and skips messageIds already stored. Both the group-commit
 // buffer and identify use it. Events are not copied to interactions: the customer's timeline
 // reads them from events (src/contacts/timeline.ts, migration 0017).
 
@@ -23,15 +23,18 @@ export interface StoredEvent {
 export const rowKey = (workspaceId: string, messageId: string) => `${workspaceId}\u0000${messageId}`;
 
 /**
- * Advisory locks on the identities the rows name (migration 0022, rapport_lock_identities):
- * identify/alias take them exclusively before linking and back-filling, ingestion takes them
- * shared inside rapport_insert_events, so an event is either inserted after the link (and
- * resolves through it) or committed before the back-fill (and is updated by it): never lost
- * between the two.
+ * Takes shared advisory locks on the identities the rows name. identify/alias take the same keys
+ * exclusively before linking and back-filling, so an event is either inserted after the link
+ * (and resolves through it) or committed before the back-fill (and is updated by it): never lost
+ * between the two. The insert must run as a later statement so its snapshot sees the link.
  */
+const LOCK_SQL = (fn: 'pg_advisory_xact_lock_shared' | 'pg_advisory_xact_lock', keys: string) =>
+  `select count(${fn}(h)) from (select distinct hashtextextended(k, 727) as h from unnest(${keys}::text[]) k order by h) s`;
+
 export async function lockIdentities(db: Executor, keys: string[], mode: 'shared' | 'exclusive'): Promise<void> {
   if (keys.length === 0) return;
-  await sql`select rapport_lock_identities(${keys}::text[], ${mode === 'exclusive'})`.execute(db);
+  const [before, after] = LOCK_SQL(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock', '\u0000').split('\u0000') as [string, string];
+  await sql`${sql.raw(before)}${keys}${sql.raw(after)}`.execute(db);
 }
 
 export function identityKeys(workspaceId: string, e: { userId: string | null; anonymousId: string | null }): string[] {
@@ -60,9 +63,31 @@ function eventsPayload(rows: EventRow[]): string {
   );
 }
 
-/** rapport_insert_events (migration 0022) locks, resolves, inserts; it answers the new rows. */
-const STORED = 'stored_id::text as id, stored_workspace as workspace_id, stored_message as message_id, stored_contact as contact_id';
-const INSERT_EVENTS = `select ${STORED} from rapport_insert_events($1::jsonb, $2::text[])`;
+/** The insert, around its one parameter (the payload): shared by Kysely and the prepared statement. */
+const INSERT_EVENTS = (payload: string) => `
+    with r as (
+      select * from jsonb_to_recordset(${payload}::jsonb) as x(
+        ord int, workspace_id uuid, message_id text, type text, event text, user_id text, anonymous_id text,
+        properties jsonb, context jsonb, occurred_at timestamptz, contact_id uuid)
+    ), resolved as (
+      select r.*, coalesce(
+        r.contact_id,
+        (select ci.contact_id from contact_identities ci
+          where ci.workspace_id = r.workspace_id and ci.kind = 'external' and ci.value = 'segment:' || r.user_id),
+        (select coalesce(c.merged_into, c.id) from event_identities ei join contacts c on c.id = ei.contact_id
+          where ei.workspace_id = r.workspace_id and ei.anonymous_id = r.anonymous_id and c.deleted_at is null)
+      ) as resolved_contact
+      from r
+    ), e as (
+      insert into events (workspace_id, message_id, type, event, contact_id, anonymous_id, user_id, properties, context, occurred_at)
+      select workspace_id, message_id, type, event, resolved_contact, anonymous_id, user_id, properties, context, occurred_at
+      from resolved order by ord
+      on conflict (workspace_id, message_id) do nothing
+      returning id, workspace_id, message_id, contact_id
+    )
+    select e.id::text as id, e.workspace_id, e.message_id, e.contact_id from e`;
+
+const [INSERT_BEFORE, INSERT_AFTER] = INSERT_EVENTS('\u0000').split('\u0000') as [string, string];
 
 type InsertedRow = { id: string; workspace_id: string; message_id: string; contact_id: string | null };
 
@@ -72,27 +97,37 @@ function storedMap(rows: InsertedRow[]): Map<string, StoredEvent> {
   return out;
 }
 
-/**
- * Inserts the rows in the caller's transaction (no identity locks: identify/alias hold theirs
- * exclusively already); the answer maps workspace+messageId of each newly stored row
- * (duplicates are absent).
- */
+/** Inserts the rows; the answer maps workspace+messageId of each newly stored row (duplicates are absent). */
 export async function insertEvents(db: Executor, rows: EventRow[]): Promise<Map<string, StoredEvent>> {
   if (rows.length === 0) return new Map();
-  const result = await sql<InsertedRow>`select ${sql.raw(STORED)} from rapport_insert_events(${eventsPayload(rows)}::jsonb, '{}'::text[])`.execute(db);
+  const result = await sql<InsertedRow>`${sql.raw(INSERT_BEFORE)}${eventsPayload(rows)}${sql.raw(INSERT_AFTER)}`.execute(db);
   return storedMap(result.rows);
 }
 
 /**
- * The group commit's write on PostgreSQL: one statement outside any explicit transaction, so
- * the server commits it (durably: synchronous_commit is the server's) before answering, and the
- * whole group costs one round trip. Named and prepared: each pooled connection parses it once,
- * and the function's plpgsql keeps the insert's plan.
+ * The group commit's write on PostgreSQL, on a pooled connection of its own: lock, insert and
+ * commit as named prepared statements. Planning the insert cost 7–15 ms a time (it is one large
+ * statement); prepared, each connection plans it once.
  */
 export async function insertEventsPrepared(pool: pg.Pool, rows: EventRow[], lockKeys: string[]): Promise<Map<string, StoredEvent>> {
   if (rows.length === 0) return new Map();
-  const res = await pool.query<InsertedRow>({ name: 'rapport_insert_events', text: INSERT_EVENTS, values: [eventsPayload(rows), lockKeys] });
-  return storedMap(res.rows);
+  const payload = eventsPayload(rows);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    try {
+      if (lockKeys.length > 0) await client.query({ name: 'rapport_events_lock', text: LOCK_SQL('pg_advisory_xact_lock_shared', '$1'), values: [lockKeys] });
+      const res = await client.query<InsertedRow>({ name: 'rapport_events_insert', text: INSERT_EVENTS('$1'), values: [payload] });
+      await client.query('commit');
+      return storedMap(res.rows);
+    } catch (err) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 /**
