@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
@@ -12,6 +10,7 @@ import { createEventSource } from '../src/events/write-keys.ts';
 import { openEngine, type Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import type { BenchResult } from './read-api.ts';
+import { spawnServer, type ServerProcess } from './server-process.ts';
 
 // Event ingestion and freshness on PostgreSQL (issue 4):
 // - /v1/batch, 100 events per request from concurrent clients: events/s stored durably (every
@@ -67,33 +66,10 @@ async function dataset(engine: Engine, customers: number, log: (s: string) => vo
   return workspaceId;
 }
 
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  // INGEST_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server side.
+/** `rapport start` on the bench database; INGEST_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles it. */
+function startServer(databaseUrl: string): Promise<ServerProcess> {
   const extra = (process.env.INGEST_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', join(HERE, 'ingest-server.ts')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((res, rej) => {
-    // Log lines (the server's warnings about PostgreSQL settings) may come first.
-    const onLine = (l: string) => {
-      if (!/^https?:\/\//.test(l.trim())) return void process.stderr.write(`[server] ${l}\n`);
-      lines.off('line', onLine);
-      res(l.trim());
-    };
-    lines.on('line', onLine);
-    child.once('exit', (code) => rej(new Error(`server exited with ${code}`)));
-  });
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((res) => {
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-      }),
-  };
+  return spawnServer(join(HERE, 'ingest-server.ts'), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, extra);
 }
 
 const NAMES = ['Product Viewed', 'Product Added', 'Order Completed', 'Checkout Started'];

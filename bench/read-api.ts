@@ -1,14 +1,15 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import autocannon, { type Result } from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
 import { postgresEngine, type Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
+import { spawnServer } from './server-process.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 // Read API under load on PostgreSQL: people search and the 360° view over 1,000,000 people and
 // 10,000,000 timeline rows (times BENCH_SCALE). The data set is built server-side once and kept:
@@ -40,7 +41,7 @@ export const SEARCH_TERMS: string[] = [
   'p1@', 'p42', 'p123', 'p99999',
 ].filter((t, i, all) => t.length >= 2 && all.indexOf(t) === i);
 
-function openPostgres(poolSize: number, parallel: boolean): Engine {
+export function openPostgres(poolSize: number, parallel: boolean): Engine {
   const pool = new pg.Pool({
     connectionString: READ_DATABASE_URL,
     max: poolSize,
@@ -157,10 +158,11 @@ export async function benchReadApi(opts: { scale: number; duration?: number; log
   const results: BenchResult[] = [];
   const size = `${people / 1000}k people, ${timeline / 1_000_000}M timeline`;
   for (const parallel of [false, true]) {
-    const engine = openPostgres(20, parallel);
-    const app = await buildApp({ engine, logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    // The server runs in a process of its own (bench/read-server.ts), as it would in production:
+    // sharing this process's event loop with autocannon, it got one core between the two.
+    // READ_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles it.
+    const server = await spawnServer(join(HERE, 'read-server.ts'), { BENCH_DATABASE_URL: READ_DATABASE_URL, READ_PARALLEL: parallel ? '1' : '0' }, (process.env.READ_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    const url = server.url;
     const label = parallel ? ' (parallel workers 2)' : '';
     try {
       for (const [what, paths] of [['people search', searchPath], ['contact 360', viewPath]] as const) {
@@ -177,8 +179,7 @@ export async function benchReadApi(opts: { scale: number; duration?: number; log
         );
       }
     } finally {
-      await app.close();
-      await engine.close();
+      await server.stop();
     }
   }
   return results;
