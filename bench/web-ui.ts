@@ -83,6 +83,10 @@ async function timeCustomerList(browser: Browser, url: string, login: { email: s
         const ms = await page.evaluate(() => (window as unknown as { __listReady: Promise<number> }).__listReady);
         (label === 'cold' ? cold : warm).push(ms);
         // The list's own request, and the tag filter's, which the embedded database answers in turn.
+        // The tag counts are asked for only once the list has arrived: wait for that answer too.
+        await page
+          .waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/api\/v1\/tags$/.test(e.name)), null, { timeout: 30_000 })
+          .catch(() => undefined);
         const [people, tagList] = await page.evaluate(() =>
           [/\/api\/v1\/people\?/, /\/api\/v1\/tags$/].map((re) => performance.getEntriesByType('resource').find((e) => re.test(e.name))?.duration ?? Number.NaN),
         );
