@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Kysely, PGliteDialect, PostgresDialect, type CompiledQuery, type QueryExecutorProvider, type Transaction } from 'kysely';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { openPGlite } from './pglite-open.ts';
 
 export type Db = Kysely<Database>;
 export type EngineKind = 'pglite' | 'postgres';
@@ -64,9 +63,7 @@ export async function openEngine(opts: OpenOptions): Promise<Engine> {
     });
     return postgresEngine(pool);
   }
-  const dir = resolve(opts.dataDir ?? './data');
-  mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+  const pglite = await openPGlite(resolve(opts.dataDir ?? './data'));
   const db: Db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { kind: 'pglite', db, pglite, close: () => db.destroy() };
 }
