@@ -84,10 +84,12 @@ export async function loadOrderBatch(
   });
   if (staged === 0) return out;
 
-  await tx.query(`create temp table import_orders (k int primary key, id uuid not null, ext text not null, contact_id uuid not null,
-    ordered_at timestamptz not null, status text not null, currency text not null, order_id uuid) on commit drop`);
-  await tx.query(`create temp table import_lines (k int not null, sku text not null, name text, quantity int not null,
-    unit_price bigint not null, product_id uuid) on commit drop`);
+  // Made once per connection and emptied at each commit, as the contacts' stage (load-contacts.ts):
+  // creating and dropping them per batch wrote the catalog twice per batch.
+  await tx.query(`create temp table if not exists import_orders (k int primary key, id uuid not null, ext text not null, contact_id uuid not null,
+    ordered_at timestamptz not null, status text not null, currency text not null, order_id uuid) on commit delete rows`);
+  await tx.query(`create temp table if not exists import_lines (k int not null, sku text not null, name text, quantity int not null,
+    unit_price bigint not null, product_id uuid) on commit delete rows`);
   await tx.copyIn('import_orders', ['k', 'id', 'ext', 'contact_id', 'ordered_at', 'status', 'currency'], orderData);
   await tx.copyIn('import_lines', ['k', 'sku', 'name', 'quantity', 'unit_price'], lineData);
 
