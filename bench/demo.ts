@@ -7,17 +7,18 @@ import { generateDemo } from '../src/demo/service.ts';
 import { openEngine, type EngineKind } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import type { BenchResult } from './read-api.ts';
+import { benchDatabaseUrl, ensureDatabase } from './databases.ts';
 
 // `rapport demo --customers 100000` end to end (generation, COPY, ANALYZE, order figures) into a
 // fresh workspace. Target on PostgreSQL: well under a minute.
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = benchDatabaseUrl('bench_demo');
 
 export async function benchDemo(opts: { customers: number; engines: EngineKind[] }): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const kind of opts.engines) {
     const dir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'rapport-bench-demo-')) : undefined;
-    const engine = kind === 'postgres' ? await openEngine({ databaseUrl: DATABASE_URL }) : await openEngine({ dataDir: dir });
+    const engine = kind === 'postgres' ? await ensureDatabase(DATABASE_URL).then(() => openEngine({ databaseUrl: DATABASE_URL })) : await openEngine({ dataDir: dir });
     try {
       await migrate(engine);
       const tag = Math.random().toString(36).slice(2, 10);

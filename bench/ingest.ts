@@ -4,13 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
 import { createEventSource } from '../src/events/write-keys.ts';
 import { openEngine, type Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import type { BenchResult } from './read-api.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
+import { ensureDatabase } from './databases.ts';
 
 // Event ingestion and freshness on PostgreSQL (issue 4):
 // - /v1/batch, 100 events per request from concurrent clients: events/s stored durably (every
@@ -25,20 +25,6 @@ import { spawnServer, type ServerProcess } from './server-process.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const INGEST_DATABASE_URL = process.env.BENCH_INGEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench_fresh_ingest';
 const PROBES_RESERVED = 1000;
-
-async function ensureDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  try {
-    const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) await admin.query(`create database "${name.replace(/"/g, '""')}"`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** Customers u1…uN with their external ids; kept between runs (the workspace name records the size). */
 async function dataset(engine: Engine, customers: number, log: (s: string) => void): Promise<string> {

@@ -15,6 +15,7 @@ import { refreshSlowingFlags } from '../src/insights/slowing.ts';
 import { tuneForBuild } from '../src/segments/build.ts';
 import { compileRule } from '../src/segments/compile.ts';
 import type { BenchResult } from './read-api.ts';
+import { benchDatabaseUrl, ensureDatabase } from './databases.ts';
 
 // Clustering customers on their order figures. Two measures:
 //  1. the algorithm on 1,000,000 customers (features generated in memory: building 1M customers
@@ -26,7 +27,7 @@ import type { BenchResult } from './read-api.ts';
 //  3. a segment count with "in cluster" (the largest cluster) over those customers, as the rule
 //     builder's preview runs it: the cluster's run classifies every customer's current figures.
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = benchDatabaseUrl('bench_insights');
 
 /** Four behaviours mixed like a real shop's customer base, in natural units. */
 export function syntheticFeatures(n: number, seed = 1): Float64Array {
@@ -83,7 +84,7 @@ export async function seedFigures(engine: Engine, workspaceId: string, n: number
 
 export async function benchEndToEnd(kind: EngineKind, n: number): Promise<BenchResult[]> {
   const dir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'rapport-bench-insights-')) : undefined;
-  const engine = kind === 'postgres' ? await openEngine({ databaseUrl: DATABASE_URL }) : await openEngine({ dataDir: dir });
+  const engine = kind === 'postgres' ? await ensureDatabase(DATABASE_URL).then(() => openEngine({ databaseUrl: DATABASE_URL })) : await openEngine({ dataDir: dir });
   try {
     await migrate(engine);
     const tag = Math.random().toString(36).slice(2, 10);

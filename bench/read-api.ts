@@ -7,6 +7,7 @@ import { createApiKey } from '../src/auth/api-keys.ts';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
 import { postgresEngine, type Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
+import { benchDatabaseUrl, ensureDatabase } from './databases.ts';
 import { spawnServer } from './server-process.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ export interface BenchResult {
   engine: string;
 }
 
-export const READ_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const READ_DATABASE_URL = benchDatabaseUrl('bench_read');
 
 const FIRST = ['Anna', 'Mikko', 'Laura', 'Juha', 'Emilia', 'Ville', 'Sofia', 'Antti', 'Aino', 'Jussi', 'Maria', 'Pekka', 'James', 'Olivia', 'Oliver', 'Emily',
   'Ingrid', 'Lars', 'Nora', 'Magnus', 'Иван', 'Ольга', 'Алексей', 'Мария', 'Дмитрий', 'Анна', 'سارا', 'علی', 'مریم', 'رضا', 'Kari', 'Tiina', 'Henrik', 'Sophie'];
@@ -142,6 +143,7 @@ export async function benchReadApi(opts: { scale: number; duration?: number; log
   const people = Math.max(1000, Math.round(1_000_000 * opts.scale));
   const timeline = Math.max(10_000, Math.round(10_000_000 * opts.scale));
   const duration = opts.duration ?? 15;
+  await ensureDatabase(READ_DATABASE_URL);
   const setup = openPostgres(2, false);
   await migrate(setup);
   const { workspaceId, userId } = await dataset(setup, people, timeline, log);

@@ -9,6 +9,7 @@ import type { BenchResult } from './read-api.ts';
 //   BENCH_ONLY=read-api,demo   run only the named benchmarks
 //   BENCH_SCALE=0.01           shrink every data set (a quick smoke run)
 //   BENCH_ENGINES=postgres     engines for the benchmarks that run on both (default pglite,postgres)
+//   BENCH_DATABASE_URL=…       one PostgreSQL database for every benchmark (default: one each, bench/databases.ts)
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const scale = Number(process.env.BENCH_SCALE ?? 1);

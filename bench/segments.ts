@@ -11,6 +11,7 @@ import { buildSegment, refreshContactSegments, tuneForBuild } from '../src/segme
 import { compileRule } from '../src/segments/compile.ts';
 import type { Rule } from '../src/segments/schema.ts';
 import type { BenchResult } from './read-api.ts';
+import { benchDatabaseUrl, ensureDatabase } from './databases.ts';
 
 // Segment build of "≥ 3 purchases in the last 90 days and none in the last 30" over 1,000,000
 // customers and 10,000,000 tracked events (a fifth of them 'Order Completed', spread over a year).
@@ -18,7 +19,7 @@ import type { BenchResult } from './read-api.ts';
 // runs (the workspace name records its size). PGlite gets 1,000,000 events by default: generating
 // ten million rows in the single-process WASM engine takes far longer than the measurement.
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = benchDatabaseUrl('bench_segments');
 const TARGET_MS = '<= 150';
 
 export const LAPSED_BUYERS: Rule = {
@@ -203,7 +204,7 @@ export async function benchSegments(opts: SegmentsBenchOptions = {}): Promise<Be
   for (const kind of engines) {
     const events = opts.events?.[kind] ?? (kind === 'postgres' ? customers * 10 : customers);
     const dir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'rapport-bench-segments-')) : undefined;
-    const engine = kind === 'postgres' ? await openEngine({ databaseUrl: DATABASE_URL }) : await openEngine({ dataDir: dir });
+    const engine = kind === 'postgres' ? await ensureDatabase(DATABASE_URL).then(() => openEngine({ databaseUrl: DATABASE_URL })) : await openEngine({ dataDir: dir });
     try {
       await migrate(engine);
       log(`segments bench on ${kind}: ${customers} customers, ${events} events`);
