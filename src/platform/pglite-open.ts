@@ -11,8 +11,9 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 //  - a new data directory, created in this process: 454–471 MB. initdb runs as a second
 //    WebAssembly instance whose compiled code and memory stay mapped after it ends (a forced GC
 //    gave back ~40 MB of it; closing and reopening PGlite in the same process did not help);
-//  - an existing data directory: 255–278 MB with PostgreSQL's default 128 MB shared_buffers,
-//    163 MB with 32 MB, and the 128 MB get touched by any large import or segment build.
+//  - an existing data directory, opened and after inserting 300k rows: 278–314 MB with
+//    PostgreSQL's default 128 MB shared_buffers, 163–202 MB with 32 MB (any large import or
+//    segment build touches all of the buffers).
 // So a new directory is made by a short-lived child process, and shared_buffers is 32 MB. Each
 // buffer miss is a read through Node's fs, which the OS page cache answers.
 
