@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
 import { openEngine, type Engine, type EngineKind } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { runImport } from '../src/imports/run-import.ts';
 import { profile } from '../src/imports/batch-db.ts';
+import { BENCH_SERVER, ensureDatabase } from './databases.ts';
 
 // End-to-end CSV import benchmark: a generated people file (parse, validate with the API's
 // normalisers, dedupe, COPY + set-based upsert) into a fresh workspace.
@@ -77,24 +77,18 @@ export async function generatePeopleCsv(rows: number, path: string): Promise<voi
   await once(out, 'finish');
 }
 
-async function benchDatabaseUrl(): Promise<string> {
+async function freshBenchDatabase(): Promise<string> {
   if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
   // A fresh database of its own on every run: a million bench rows neither slow the test
   // database down nor pile up run after run (bigger indexes would make each run slower).
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  try {
-    await admin.query('drop database if exists rapport_bench with (force)');
-    await admin.query('create database rapport_bench');
-  } finally {
-    await admin.end();
-  }
-  return 'postgres://postgres@127.0.0.1:5432/rapport_bench';
+  const url = `${BENCH_SERVER}/rapport_bench`;
+  await ensureDatabase(url, { fresh: true });
+  return url;
 }
 
 async function openBenchEngine(kind: EngineKind): Promise<{ engine: Engine; cleanup(): Promise<void> }> {
   if (kind === 'postgres') {
-    const engine = await openEngine({ databaseUrl: await benchDatabaseUrl(), poolSize: 4 });
+    const engine = await openEngine({ databaseUrl: await freshBenchDatabase(), poolSize: 4 });
     await migrate(engine);
     return { engine, cleanup: () => engine.close() };
   }
