@@ -1,13 +1,12 @@
-import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
-import { openEngine, type Engine, type EngineKind } from '../src/platform/db.ts';
+import { openEngine, type EngineKind } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
-import { runImport } from '../src/imports/run-import.ts';
-import { profile } from '../src/imports/batch-db.ts';
+import { ROOT, buildServer, serverBuildIsStale } from '../bin/server-build.js';
 import { BENCH_SERVER, ensureDatabase } from './databases.ts';
 
 // End-to-end CSV import benchmark: a generated people file (parse, validate with the API's
@@ -86,118 +85,76 @@ async function freshBenchDatabase(): Promise<string> {
   return url;
 }
 
-async function openBenchEngine(kind: EngineKind): Promise<{ engine: Engine; cleanup(): Promise<void> }> {
-  if (kind === 'postgres') {
-    const engine = await openEngine({ databaseUrl: await freshBenchDatabase(), poolSize: 4 });
-    await migrate(engine);
-    return { engine, cleanup: () => engine.close() };
-  }
+/** Makes the database the import goes into, with a workspace and its `city` attribute. */
+async function prepareDatabase(kind: EngineKind): Promise<{ env: Record<string, string>; workspaceId: string; cleanup(): void }> {
   const dir = join(DATA_DIR, `pglite-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  const engine = await openEngine({ dataDir: dir });
-  await migrate(engine);
-  return {
-    engine,
-    async cleanup() {
-      await engine.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const env: Record<string, string> = kind === 'postgres' ? { DATABASE_URL: await freshBenchDatabase() } : { DATABASE_URL: '', DATA_DIR: dir };
+  if (kind === 'pglite') rmSync(dir, { recursive: true, force: true });
+  const engine = await openEngine(kind === 'postgres' ? { databaseUrl: env.DATABASE_URL } : { dataDir: dir });
+  try {
+    await migrate(engine);
+    const ws = await createWorkspace(engine.db, {
+      workspaceName: `bench ${new Date().toISOString()}`,
+      adminEmail: `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
+      adminPassword: 'bench-password-123',
+    });
+    await engine.db.insertInto('attribute_definitions').values({ workspace_id: ws.workspaceId, key: 'city', label: 'City', type: 'text', choices: null, applies_to: 'person' }).execute();
+    return { env, workspaceId: ws.workspaceId, cleanup: () => kind === 'pglite' && rmSync(dir, { recursive: true, force: true }) };
+  } finally {
+    // The embedded database allows one process at a time: the import's.
+    await engine.close();
+  }
 }
 
-const MAPPING = {
-  'First name': 'firstName',
-  'Last name': 'lastName',
-  Email: 'email',
-  Phone: 'phone',
-  Birthday: 'birthday',
-  Language: 'locale',
-  Tags: 'tags',
-  City: 'attr.city',
-  Source: 'source',
-  'Customer number': 'externalId',
-};
+const MAP_ARG = 'First name=firstName,Last name=lastName,Email=email,Phone=phone,Birthday=birthday,Language=locale,Tags=tags,City=attr.city,Source=source,Customer number=externalId';
+
+/** Peak resident set of a live process so far (Linux keeps it as VmHWM). */
+function peakRssKb(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
- * Each engine's import runs in a process of its own, as `rapport import` would: RSS is per
- * process, and an embedded engine opened earlier stays mapped (it had put the PostgreSQL run's
- * "RSS before the import" at 393 MB, of which PostgreSQL itself holds nothing in this process).
+ * Each engine's import runs as the user runs it: `rapport import people <file> --map …`, the
+ * npm bin in a process of its own, timed from spawn to exit. Its peak RSS is read from the
+ * kernel while it runs; on PGlite the database itself lives in that process.
  */
 export async function benchImport(opts: { rows: number; engines: ('pglite' | 'postgres')[] }): Promise<BenchResult[]> {
   const file = join(DATA_DIR, `people-${opts.rows}.csv`);
   if (!existsSync(file)) await generatePeopleCsv(opts.rows, file);
+  if (serverBuildIsStale()) await buildServer();
   const results: BenchResult[] = [];
   for (const kind of opts.engines) {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(opts.rows), kind], {
-      env: { ...process.env, BENCH_IMPORT_CHILD: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const [code] = (await once(child, 'exit')) as [number | null];
-    const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-    if (code !== 0 || !line) throw new Error(`import bench on ${kind} failed (exit ${code}): ${out.slice(-1000)}`);
-    results.push(...(JSON.parse(line.slice(RESULT_PREFIX.length)) as BenchResult[]));
-  }
-  return results;
-}
-
-const RESULT_PREFIX = 'IMPORT-BENCH-RESULTS ';
-
-async function benchImportHere(opts: { rows: number; engines: ('pglite' | 'postgres')[] }): Promise<BenchResult[]> {
-  const file = join(DATA_DIR, `people-${opts.rows}.csv`);
-  const bytes = statSync(file).size;
-  const results: BenchResult[] = [];
-  for (const kind of opts.engines) {
-    const { engine, cleanup } = await openBenchEngine(kind);
+    const db = await prepareDatabase(kind);
     try {
-      const ws = await createWorkspace(engine.db, {
-        workspaceName: `bench ${new Date().toISOString()}`,
-        adminEmail: `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
-        adminPassword: 'bench-password-123',
-      });
-      await engine.db.insertInto('attribute_definitions').values({ workspace_id: ws.workspaceId, key: 'city', label: 'City', type: 'text', choices: null, applies_to: 'person' }).execute();
-      const imp = await engine.db
-        .insertInto('imports')
-        .values({ workspace_id: ws.workspaceId, kind: 'people', file_path: file, file_bytes: bytes, mapping: JSON.stringify(MAPPING), extra: '{}', state: 'queued' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-
-      // RSS with the engine open and idle: on PGlite the database itself lives in this process.
-      const baseRss = process.memoryUsage().rss;
-      let peakRss = baseRss;
-      let peakMem = process.memoryUsage();
-      const sampler = setInterval(() => {
-        const m = process.memoryUsage();
-        if (m.rss > peakRss) [peakRss, peakMem] = [m.rss, m];
-      }, 100);
       const t0 = performance.now();
-      const overlap = { started: 0, waited: 0 };
-      const counts = await runImport(engine, imp.id, { onOverlap: (e) => overlap[e]++, batchSize: process.env.IMPORT_BATCH ? Number(process.env.IMPORT_BATCH) : undefined });
-      const seconds = (performance.now() - t0) / 1000;
-      if (process.env.IMPORT_PROFILE) {
-        const mb = (n: number) => Math.round(n / 1048576);
-        console.error(`batches started beside the previous one: ${overlap.started}, of which waited for its commit: ${overlap.waited}`);
-        console.error(`at peak RSS ${mb(peakMem.rss)} MB: heap used ${mb(peakMem.heapUsed)} / total ${mb(peakMem.heapTotal)}, external ${mb(peakMem.external)}, array buffers ${mb(peakMem.arrayBuffers)}`);
-        for (const [k, ms] of [...profile.entries()].sort((a, b) => b[1] - a[1])) console.error(`${Math.round(ms)} ms  ${k}`);
-        profile.clear();
-      }
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'rapport.js'), 'import', 'people', file, '--map', MAP_ARG, '--workspace', db.workspaceId], {
+        env: { ...process.env, ...db.env },
+        stdio: ['ignore', 'pipe', process.env.IMPORT_PROFILE ? 'inherit' : 'ignore'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      let peakKb = 0;
+      const sampler = setInterval(() => (peakKb = Math.max(peakKb, peakRssKb(child.pid!) ?? 0)), 100);
+      const [code] = (await once(child, 'exit')) as [number | null];
       clearInterval(sampler);
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-      const stored = await engine.db.selectFrom('contacts').select((eb) => eb.fn.countAll<string>().as('n')).where('workspace_id', '=', ws.workspaceId).executeTakeFirstOrThrow();
+      const seconds = (performance.now() - t0) / 1000;
+      const done = /Done in [\d.]+ s: (\d+) rows, created (\d+), updated \d+, unchanged \d+, merged duplicates (\d+), rejected (\d+)/.exec(out);
+      if (code !== 0 || !done) throw new Error(`rapport import on ${kind} failed (exit ${code}): ${out.slice(-1000)}`);
+      const [rows, created, duplicates, rejected] = done.slice(1).map(Number);
       const target = kind === 'postgres' ? '>= 100000' : '>= 50000';
       results.push(
-        { name: `import ${opts.rows} people: rows/s`, value: Math.round(opts.rows / seconds), unit: 'rows/s', target, engine: kind },
+        { name: `import ${opts.rows} people: rows/s`, value: Math.round(rows / seconds), unit: 'rows/s', target, engine: kind },
         { name: `import ${opts.rows} people: seconds`, value: Math.round(seconds * 10) / 10, unit: 's', target: '-', engine: kind },
-        { name: `import ${opts.rows} people: peak RSS`, value: Math.round(peakRss / 1048576), unit: 'MB', target: '< 400', engine: kind },
-        { name: `import ${opts.rows} people: RSS before the import`, value: Math.round(baseRss / 1048576), unit: 'MB', target: '-', engine: kind },
-        { name: `import ${opts.rows} people: contacts stored`, value: Number(stored.n), unit: 'contacts', target: `created ${counts.created}, duplicates ${counts.duplicates}, rejected ${counts.rejected}`, engine: kind },
+        { name: `import ${opts.rows} people: peak RSS`, value: Math.round(peakKb / 1024), unit: 'MB', target: '< 400', engine: kind },
+        { name: `import ${opts.rows} people: contacts created`, value: created, unit: 'contacts', target: `duplicates ${duplicates}, rejected ${rejected}`, engine: kind },
       );
     } finally {
-      await cleanup();
+      db.cleanup();
     }
   }
   return results;
@@ -207,9 +164,5 @@ async function benchImportHere(opts: { rows: number; engines: ('pglite' | 'postg
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const rows = Number(process.argv[2] ?? 1_000_000);
   const engines = (process.argv[3] ?? 'pglite,postgres').split(',') as ('pglite' | 'postgres')[];
-  if (process.env.BENCH_IMPORT_CHILD) {
-    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(await benchImportHere({ rows, engines }))}\n`);
-  } else {
-    console.table(await benchImport({ rows, engines }));
-  }
+  console.table(await benchImport({ rows, engines }));
 }

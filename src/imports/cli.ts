@@ -10,6 +10,7 @@ import { loadConfig } from '../platform/config.ts';
 import { openEngine, type Engine } from '../platform/db.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { migrate } from '../platform/migrate.ts';
+import { profile } from './batch-db.ts';
 import { previewCsv } from './csv-reader.ts';
 import { csvCell, exportCsv } from './export.ts';
 import { parseMapArg, resolveMapping, suggestMapping } from './mapping.ts';
@@ -136,6 +137,9 @@ export async function runImportCommand(
       `unchanged ${counts.unchanged}, merged duplicates ${counts.duplicates}, rejected ${counts.rejected}${extra}.\n` +
       (rejectedPath ? `Rejected rows (line, reason, raw row): ${rejectedPath}\n` : ''),
   );
+  if (process.env.IMPORT_PROFILE) {
+    for (const [k, ms] of [...profile.entries()].sort((a, b) => b[1] - a[1])) process.stderr.write(`${Math.round(ms)} ms  ${k}\n`);
+  }
   return { importId: imp.id, counts, rejectedPath };
 }
 

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { PROJECT_ROOT } from './paths.ts';
 
-export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+export const WEB_DIST = join(PROJECT_ROOT, 'web', 'dist');
 
 /**
  * Serves the built single-page app at / from the same process as the API. Unknown non-API paths
