@@ -138,6 +138,9 @@ export async function runImportCommand(
       (rejectedPath ? `Rejected rows (line, reason, raw row): ${rejectedPath}\n` : ''),
   );
   if (process.env.IMPORT_PROFILE) {
+    const m = process.memoryUsage();
+    const wasm = (engine.pglite as any)?.mod?.HEAPU8?.buffer?.byteLength ?? 0;
+    process.stderr.write(`MEM rss ${m.rss >> 20} heapUsed ${m.heapUsed >> 20} heapTotal ${m.heapTotal >> 20} external ${m.external >> 20} ab ${m.arrayBuffers >> 20} wasm ${wasm >> 20}\n`);
     for (const [k, ms] of [...profile.entries()].sort((a, b) => b[1] - a[1])) process.stderr.write(`${Math.round(ms)} ms  ${k}\n`);
   }
   return { importId: imp.id, counts, rejectedPath };

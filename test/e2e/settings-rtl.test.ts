@@ -111,3 +111,23 @@ browserTest(env, 'a user with a one-time password must choose their own before a
     await context.close();
   }
 });
+
+browserTest(env, 'an unknown address inside a section says the page is not found and leads back to the section', async (page) => {
+  await env().signIn();
+  const cases = [
+    // /insights/clusters once redirected to itself plus "/groups" without end and crashed the tab.
+    { path: '/insights/clusters', back: 'Go to Insights', lands: /\/insights\/groups$/ },
+    { path: '/settings/no-such-tab', back: 'Go to Settings', lands: /\/settings\/workspace$/ },
+    { path: '/events/no/such/page', back: 'Go to Events', lands: /\/events$/ },
+    { path: '/segments/abc/def/ghi', back: 'Go to Segments', lands: /\/segments$/ },
+    { path: '/stores/abc/def', back: 'Go to Stores', lands: /\/stores$/ },
+  ];
+  for (const c of cases) {
+    await page.goto(env().url + c.path);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor({ timeout: 10_000 });
+    assert.equal(new URL(page.url()).pathname, c.path, `${c.path}: the address stays as typed`);
+    await page.getByRole('link', { name: c.back }).click();
+    await page.waitForURL(c.lands);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor({ state: 'detached', timeout: 10_000 });
+  }
+});

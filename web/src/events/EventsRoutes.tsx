@@ -2,6 +2,7 @@ import { NavLink, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { EventSourcesPage } from './EventSourcesPage.tsx';
 import { EventStreamPage } from './EventStreamPage.tsx';
+import { PageNotFound } from '../ui/states.tsx';
 
 function SubNav() {
   const { t } = useTranslation();
@@ -20,12 +21,14 @@ function SubNav() {
 }
 
 export default function EventsRoutes() {
+  const { t } = useTranslation();
   return (
     <>
       <SubNav />
       <Routes>
         <Route index element={<EventStreamPage />} />
         <Route path="sources" element={<EventSourcesPage />} />
+        <Route path="*" element={<PageNotFound back="/events" section={t('nav.events')} />} />
       </Routes>
     </>
   );

@@ -1,7 +1,7 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session.tsx';
-import { PageHeader } from '../ui/states.tsx';
+import { PageHeader, PageNotFound } from '../ui/states.tsx';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { AttributesSettings } from './AttributesSettings.tsx';
 import { PasswordSettings } from './PasswordSettings.tsx';
@@ -38,6 +38,7 @@ export default function SettingsPage() {
             {admin && <Route path="api-keys" element={<ApiKeysSettings />} />}
             <Route path="attributes" element={<AttributesSettings />} />
             <Route path="password" element={<PasswordSettings />} />
+            <Route path="*" element={<PageNotFound back="/settings" section={t('nav.settings')} />} />
           </Routes>
         </div>
       </div>

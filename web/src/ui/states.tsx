@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 
 export function Spinner({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -18,6 +19,26 @@ export function EmptyState({ title, children, action }: { title: string; childre
       {children && <div className="max-w-md text-sm text-slate-600">{children}</div>}
       {action}
     </div>
+  );
+}
+
+/**
+ * An address under a section that names no page of it (an old link, a typo): said plainly, with
+ * the way back to the section's start, rather than an empty page or a redirect the user never sees.
+ */
+export function PageNotFound({ back, section }: { back: string; section: string }) {
+  const { t } = useTranslation();
+  return (
+    <EmptyState
+      title={t('common.notFoundTitle')}
+      action={
+        <Link to={back} className="btn-secondary">
+          {t('common.notFoundBack', { section })}
+        </Link>
+      }
+    >
+      {t('common.notFoundBody')}
+    </EmptyState>
   );
 }
 
