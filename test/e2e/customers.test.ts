@@ -56,7 +56,8 @@ browserTest(env, 'a bad phone number is shown beside the phone field; once fixed
   ainoId = UUID.exec(new URL(page.url()).pathname)?.[1] ?? '';
   assert.ok(ainoId, `the 360 page of the new customer opened (${page.url()})`);
   const profile = page.getByRole('region', { name: 'Profile' });
-  await profile.getByText('+358401234567').waitFor();
+  // Stored as E.164 (+358401234567), shown grouped the international way.
+  await profile.getByText('+358 40 1234567').waitFor();
   await profile.getByText('aino.lindqvist@example.test').waitFor();
 });
 
@@ -129,4 +130,25 @@ browserTest(env, 'merging a duplicate moves its e-mail to the kept record, and a
   await page.waitForURL(`**/customers/${ainoId}`);
   await page.getByRole('heading', { name: 'Aino Lindqvist', level: 1 }).waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Aino Lindqvist-Work' }).count(), 0, 'the duplicate has no page of its own any more');
+});
+
+browserTest(env, "the profile reads like a person's card: phones grouped, the language by name, custom fields by their label and type", async (page) => {
+  await env().api('POST', '/attributes', { key: 'joined_club', label: 'Joined the club', type: 'date', appliesTo: 'person' });
+  await env().api('POST', '/attributes', { key: 'reads_news', label: 'Reads the newsletter', type: 'boolean', appliesTo: 'person' });
+  const p = await env().api<{ id: string }>('POST', '/people', {
+    firstName: 'Ingrid',
+    lastName: 'Haugen',
+    phones: ['+47 912 34 567'],
+    locale: 'nb',
+    attributes: { joined_club: '2024-03-05', reads_news: true },
+  });
+  await env().signIn();
+  await page.goto(`/customers/${p.id}`);
+  const profile = page.getByRole('region', { name: 'Profile' });
+  const row = (label: string) => profile.locator('div').filter({ has: page.locator('dt', { hasText: label }) });
+  await row('Joined the club').getByText('Mar 5, 2024').waitFor();
+  await row('Reads the newsletter').getByText('Yes').waitFor();
+  await row('Language').getByText('Norwegian Bokmål').waitFor();
+  await row('Phone').getByText('+47 91 23 45 67').waitFor();
+  assert.equal(await profile.getByText('joined_club').count(), 0, 'the key is not shown where the label is known');
 });

@@ -11,7 +11,8 @@ import { MergeDialog } from './MergeDialog.tsx';
 import { OrdersChart } from './OrdersChart.tsx';
 import { OrdersList } from './OrdersList.tsx';
 import { Timeline } from './Timeline.tsx';
-import type { Complaint, Contact360, OrderSummary, Page } from './types.ts';
+import type { AttributeDef, Complaint, Contact360, OrderSummary, Page } from './types.ts';
+import { attributeValue, formatPhone, languageName } from './display.ts';
 import { CustomerLink } from './CustomerLink.tsx';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -29,6 +30,7 @@ export default function Customer360Page() {
   const [merging, setMerging] = useState(false);
   const view = useQuery({ queryKey: ['c360', id], queryFn: ({ signal }) => get<Contact360>(`/contacts/${id}/360`, signal) });
   const orders = useQuery({ queryKey: ['orders', id], queryFn: ({ signal }) => get<Page<OrderSummary>>(`/orders?contactId=${id}&limit=200`, signal) });
+  const attributeDefs = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });
   const complaints = useQuery({ queryKey: ['complaints', id], queryFn: ({ signal }) => get<Page<Complaint>>(`/complaints?contactId=${id}&limit=50`, signal) });
 
   if (view.isLoading) return <Spinner />;
@@ -77,17 +79,20 @@ export default function Customer360Page() {
                 <span dir="ltr">{c.emails.join(', ') || '—'}</span>
               </Row>
               <Row label={t('customers.phone')}>
-                <span dir="ltr">{c.phones.join(', ') || '—'}</span>
+                <span dir="ltr">{c.phones.map(formatPhone).join(', ') || '—'}</span>
               </Row>
               {c.kind === 'person' && <Row label={t('customers.birthday')}>{formatDate(c.birthday)}</Row>}
-              <Row label={t('customers.locale')}>{c.locale ?? '—'}</Row>
+              <Row label={t('customers.locale')}>{languageName(c.locale)}</Row>
               <Row label={t('customers.timeZone')}>{c.timeZone ?? '—'}</Row>
               <Row label={t('customers.source')}>{c.source ?? '—'}</Row>
-              {Object.entries(c.attributes).map(([k, v]) => (
-                <Row key={k} label={k}>
-                  {String(v)}
-                </Row>
-              ))}
+              {Object.entries(c.attributes).map(([k, v]) => {
+                const def = attributeDefs.data?.items.find((d) => d.key === k);
+                return (
+                  <Row key={k} label={def?.label ?? k}>
+                    {attributeValue(def, v, (yes) => t(yes ? 'common.yes' : 'common.no'))}
+                  </Row>
+                );
+              })}
             </dl>
           </section>
 

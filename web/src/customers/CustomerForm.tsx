@@ -5,15 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, patch, post } from '../api/client.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
-import { pathFor, type Contact, type ContactKind } from './types.ts';
-
-interface AttributeDef {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'boolean' | 'choice';
-  choices: string[] | null;
-  appliesTo: 'person' | 'company' | 'both';
-}
+import { pathFor, type AttributeDef, type Contact, type ContactKind } from './types.ts';
 
 type Draft = {
   firstName: string;

@@ -7,6 +7,7 @@ import { formatDate } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import { pathFor, type Contact, type ContactKind, type Page } from './types.ts';
 import { useDebounced } from './useDebounced.ts';
+import { formatPhone } from './display.ts';
 import { CustomerLink } from './CustomerLink.tsx';
 
 /** Filters live in the URL so a filtered list can be bookmarked and survives a reload. */
@@ -195,7 +196,7 @@ export default function CustomersPage() {
                     </CustomerLink>
                   </td>
                   <td dir="ltr" className="text-start">{c.emails[0] ?? ''}</td>
-                  <td dir="ltr" className="text-start">{c.phones[0] ?? ''}</td>
+                  <td dir="ltr" className="text-start">{c.phones[0] ? formatPhone(c.phones[0]) : ''}</td>
                   <td>
                     <div className="flex flex-wrap gap-1">
                       {c.tags.slice(0, 4).map((tag) => (

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { pathFor, type Contact, type Page } from './types.ts';
+import { formatPhone } from './display.ts';
 import { useDebounced } from './useDebounced.ts';
 
 /** Finds a duplicate of `keep` and merges it in: its timeline, orders and identities move over. */
@@ -55,7 +56,7 @@ export function MergeDialog({ keep, onClose }: { keep: Contact; onClose(): void 
                   <input type="radio" name="merge-pick" checked={picked?.id === c.id} onChange={() => setPicked(c)} />
                   <span className="font-medium">{c.name}</span>
                   <span className="text-slate-500" dir="ltr">
-                    {c.emails[0] ?? c.phones[0] ?? ''}
+                    {c.emails[0] ?? (c.phones[0] ? formatPhone(c.phones[0]) : '')}
                   </span>
                 </label>
               </li>

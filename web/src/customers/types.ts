@@ -84,3 +84,12 @@ export interface Complaint {
   status: 'open' | 'resolved' | 'rejected';
   createdAt: string;
 }
+
+/** A workspace's custom field, as GET /attributes lists it. */
+export interface AttributeDef {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'boolean' | 'choice';
+  choices: string[] | null;
+  appliesTo: 'person' | 'company' | 'both';
+}
