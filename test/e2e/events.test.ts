@@ -100,3 +100,22 @@ browserTest(env, 'the customer’s page lists their events and picks up a new on
   await list.getByText('Newsletter Opened').waitFor();
   assert.equal(await list.getByText('Stranger Event').count(), 0, 'another visitor’s events are not on this page');
 });
+
+browserTest(env, 'on the customer’s timeline tracked events are labelled as events and can be shown on their own', async (page) => {
+  await env().signIn();
+  const found = await env().api<{ items: Array<{ id: string; name: string }> }>('GET', '/people?search=Aino');
+  const aino = found.items.find((c) => c.name === 'Aino Virtanen');
+  assert.ok(aino);
+  await env().api('POST', `/contacts/${aino.id}/timeline`, { channel: 'note', summary: 'Asked about gift cards' });
+  await page.goto(`/customers/${aino.id}`);
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  const entries = timeline.getByRole('list', { name: 'Timeline' }).getByRole('listitem');
+  await entries.filter({ hasText: 'Asked about gift cards' }).waitFor();
+  const viewed = entries.filter({ hasText: 'Product Viewed' });
+  assert.match((await viewed.textContent()) ?? '', /^Event/, 'the channel reads "Event", not the raw key');
+
+  await timeline.getByRole('group', { name: 'Show channel' }).getByRole('button', { name: 'Event', exact: true }).click();
+  await entries.filter({ hasText: 'Asked about gift cards' }).waitFor({ state: 'detached' });
+  await entries.filter({ hasText: 'Product Viewed' }).waitFor();
+  await entries.filter({ hasText: 'Order Completed' }).waitFor();
+});

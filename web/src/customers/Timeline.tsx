@@ -6,7 +6,7 @@ import { formatDateTime } from '../i18n/format.ts';
 import { Spinner } from '../ui/states.tsx';
 import type { Page, TimelineItem } from './types.ts';
 
-const FILTERS = ['', 'note', 'call', 'meeting', 'email', 'sms', 'order', 'payment', 'complaint', 'delivery', 'web'];
+const FILTERS = ['', 'note', 'call', 'meeting', 'email', 'sms', 'order', 'payment', 'complaint', 'delivery', 'web', 'event'];
 
 export function Timeline({ contactId }: { contactId: string }) {
   const { t } = useTranslation();
