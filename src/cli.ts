@@ -3,12 +3,15 @@ import { loadConfig } from './platform/config.ts';
 import { openEngine } from './platform/db.ts';
 import { migrate } from './platform/migrate.ts';
 import { createLogger } from './platform/log.ts';
+import { preferSmallHeap } from './platform/heap.ts';
 import { authCommands } from './auth/cli.ts';
 import { importsCommands } from './imports/cli.ts';
 import { demoCommands } from './demo/cli.ts';
 
 export interface CliCommand {
   usage: string;
+  /** Long bulk work with a small live heap: run with a heap kept near its live size (see heap.ts). */
+  bulk?: boolean;
   run(args: string[]): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  if (cmd.bulk) preferSmallHeap();
   try {
     await cmd.run(rest);
   } catch (err) {

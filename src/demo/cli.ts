@@ -25,6 +25,7 @@ function parse(args: string[]): { customers: number; seed: number; workspace?: s
 
 export const demoCommands: Record<string, CliCommand> = {
   demo: {
+    bulk: true,
     usage: USAGE,
     async run(args) {
       const opts = parse(args);

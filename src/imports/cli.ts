@@ -181,10 +181,12 @@ async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
 
 export const importsCommands: Record<string, CliCommand> = {
   import: {
+    bulk: true,
     usage: 'import <people|companies|orders> <file.csv> [--map "Col=field,..."] [--workspace ID]   import a CSV file',
     run: (args) => withEngine(async (engine) => void (await runImportCommand(engine, args, { out: process.stdout }))),
   },
   export: {
+    bulk: true,
     usage: 'export <people|companies|orders> [--out file.csv] [--workspace ID]   export as CSV (stdout by default)',
     run: (args) =>
       withEngine(async (engine) => {
