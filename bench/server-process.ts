@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ROOT, buildServer } from '../bin/server-build.js';
 
 // A benchmark's server side in a process of its own, so the load generator (autocannon) does not
 // share its event loop: in one process the two took turns on one core while the other core idled.
@@ -10,9 +12,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `script` with tsx; the script prints its URL on a line of its own (log lines may come first). */
+/**
+ * Runs `script` compiled the way `rapport` runs the server (bin/server-build.js), not through tsx;
+ * the script prints its URL on a line of its own (log lines may come first).
+ */
 export async function spawnServer(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const compiled = join(ROOT, 'dist', 'bench', basename(script).replace(/\.ts$/, '.mjs'));
+  await buildServer(compiled, script);
+  const child = spawn(process.execPath, [...nodeArgs, compiled], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

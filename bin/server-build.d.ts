@@ -1,4 +1,4 @@
 export const ROOT: string;
 export const SERVER_BUNDLE: string;
 export function serverBuildIsStale(bundle?: string, sources?: string): boolean;
-export function buildServer(outfile?: string): Promise<void>;
+export function buildServer(outfile?: string, entry?: string): Promise<void>;

@@ -33,14 +33,15 @@ export function serverBuildIsStale(bundle = SERVER_BUNDLE, sources = SOURCES) {
 }
 
 /**
- * Bundles src/cli.ts and the modules it imports; packages stay in node_modules. Each output is
+ * Bundles src/cli.ts (or another entry inside the project, such as a benchmark's server) and the
+ * modules it imports; packages stay in node_modules. Each output is
  * written beside its final name and renamed over it, so a process starting meanwhile never loads
  * a half-written file.
  */
-export async function buildServer(outfile = SERVER_BUNDLE) {
+export async function buildServer(outfile = SERVER_BUNDLE, entry = join(SOURCES, 'cli.ts')) {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [join(SOURCES, 'cli.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
