@@ -77,17 +77,25 @@ browserTest(env, 'choosing فارسی turns the page right-to-left and mirrors t
   assert.equal(await page.evaluate(() => document.dir), 'ltr');
 });
 
-browserTest(env, 'a user with a one-time password must choose their own before anything else opens', async () => {
-  const invited = await env().api<{ temporaryPassword: string }>('POST', '/users', { email: 'agent@example.test', name: 'Agent', role: 'agent' });
-  // A second browser context: the invited colleague on their own machine.
+/**
+ * An invited colleague in a browser context of their own (their own machine), signed in with the
+ * one-time password the invitation gave them.
+ */
+async function invitedColleague(email: string, role: string) {
+  const invited = await env().api<{ temporaryPassword: string }>('POST', '/users', { email, name: role, role });
   const context = await env().browser.newContext({ baseURL: env().url, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
+  await page.goto('/customers');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(invited.temporaryPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return { invited, context, page };
+}
+
+browserTest(env, 'a user with a one-time password must choose their own before anything else opens', async () => {
+  const { invited, context, page } = await invitedColleague('agent@example.test', 'agent');
   try {
-    await page.goto('/customers');
-    await page.getByLabel('E-mail').fill('agent@example.test');
-    await page.getByLabel('Password').fill(invited.temporaryPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
     assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'nothing else opens yet');
 
@@ -129,5 +137,46 @@ browserTest(env, 'an unknown address inside a section says the page is not found
     await page.getByRole('link', { name: c.back }).click();
     await page.waitForURL(c.lands);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor({ state: 'detached', timeout: 10_000 });
+  }
+});
+
+browserTest(env, 'an analyst reads everything but is offered no button the server would refuse', async () => {
+  const person = await env().api<{ id: string }>('POST', '/people', { firstName: 'Read', lastName: 'Only', emails: ['read.only@example.test'] });
+  const { invited, context, page } = await invitedColleague('analyst@example.test', 'analyst');
+  try {
+    await page.getByLabel('Current password').fill(invited.temporaryPassword);
+    await page.getByLabel('New password').fill('analyst-own-password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Customers' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Import' }).count(), 0, 'no Import in the menu');
+    await page.getByRole('link', { name: 'Read Only' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'New person' }).count(), 0);
+
+    await page.getByRole('link', { name: 'Read Only' }).click();
+    await page.getByRole('heading', { name: 'Read Only', level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Timeline' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Edit' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Merge duplicate' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Add to timeline' }).count(), 0);
+
+    const readOnly = 'Your role can look at customers but not change them.';
+    for (const path of ['/customers/new', `/customers/${person.id}/edit`, '/imports']) {
+      await page.goto(path);
+      await page.getByRole('alert').filter({ hasText: readOnly }).waitFor();
+    }
+    await page.goto('/settings/attributes');
+    await page.getByRole('heading', { name: 'Custom fields', level: 2 }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'New custom field' }).count(), 0);
+    for (const path of ['/settings/users', '/settings/api-keys', '/insights/settings']) {
+      await page.goto(path);
+      await page.getByRole('alert').filter({ hasText: 'Only administrators can open this page.' }).waitFor();
+    }
+  } catch (err) {
+    await saveScreenshot(page, 'analyst (read-only role)');
+    throw err;
+  } finally {
+    await context.close();
   }
 });

@@ -1,6 +1,6 @@
 import { NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useSession, useSignOut } from '../auth/session.tsx';
+import { useCanWriteCustomers, useSession, useSignOut } from '../auth/session.tsx';
 import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 
 const NAV = [
@@ -9,7 +9,7 @@ const NAV = [
   { to: '/insights', key: 'nav.insights' },
   { to: '/events', key: 'nav.events' },
   { to: '/stores', key: 'nav.stores' },
-  { to: '/imports', key: 'nav.import' },
+  { to: '/imports', key: 'nav.import', writers: true },
   { to: '/settings', key: 'nav.settings' },
 ];
 
@@ -17,6 +17,7 @@ export function Shell() {
   const { t, i18n } = useTranslation();
   const me = useSession();
   const signOut = useSignOut();
+  const canWrite = useCanWriteCustomers();
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:start-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
@@ -26,7 +27,7 @@ export function Shell() {
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
           <span className="text-lg font-bold text-indigo-600">Rapport</span>
           <nav aria-label={t('nav.main')} className="flex gap-1">
-            {NAV.map((n) => (
+            {NAV.filter((n) => canWrite || !n.writers).map((n) => (
               <NavLink
                 key={n.to}
                 to={n.to}

@@ -18,6 +18,11 @@ export function useSession(): Me {
   return me;
 }
 
+/** May create and change customers, their timeline, custom fields and imports (the API's WRITE_CUSTOMERS). */
+export function useCanWriteCustomers(): boolean {
+  return useSession().user.role !== 'analyst';
+}
+
 /** Loads the signed-in user once; without a session it renders the sign-in page instead. */
 export function SessionGate({ signIn, changePassword, children }: { signIn: ReactNode; changePassword: ReactNode; children: ReactNode }) {
   const me = useQuery({

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get } from '../api/client.ts';
 import { formatDate, formatMoney, formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { CustomerEvents } from '../events/CustomerEvents.tsx';
 import { CustomerInsightsCard } from '../insights/CustomerInsightsCard.tsx';
 import { MergeDialog } from './MergeDialog.tsx';
@@ -28,6 +29,7 @@ export default function Customer360Page() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const [merging, setMerging] = useState(false);
+  const canWrite = useCanWriteCustomers();
   const view = useQuery({ queryKey: ['c360', id], queryFn: ({ signal }) => get<Contact360>(`/contacts/${id}/360`, signal) });
   const orders = useQuery({ queryKey: ['orders', id], queryFn: ({ signal }) => get<Page<OrderSummary>>(`/orders?contactId=${id}&limit=200`, signal) });
   const attributeDefs = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });
@@ -58,14 +60,16 @@ export default function Customer360Page() {
             ))}
           </div>
         </div>
-        <div className="flex gap-2">
-          <Link className="btn-secondary" to={`/customers/${c.id}/edit`}>
-            {t('common.edit')}
-          </Link>
-          <button className="btn-secondary" onClick={() => setMerging(true)}>
-            {t('merge.button')}
-          </button>
-        </div>
+        {canWrite && (
+          <div className="flex gap-2">
+            <Link className="btn-secondary" to={`/customers/${c.id}/edit`}>
+              {t('common.edit')}
+            </Link>
+            <button className="btn-secondary" onClick={() => setMerging(true)}>
+              {t('merge.button')}
+            </button>
+          </div>
+        )}
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">

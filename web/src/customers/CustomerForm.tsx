@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, patch, post } from '../api/client.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { pathFor, type AttributeDef, type Contact, type ContactKind } from './types.ts';
 
 type Draft = {
@@ -60,7 +61,9 @@ export default function CustomerForm() {
   const qc = useQueryClient();
   const existing = useQuery({ queryKey: ['contact', id], queryFn: () => get<Contact>(`/contacts/${id}`), enabled: Boolean(id) });
   const defs = useQuery({ queryKey: ['attributes'], queryFn: () => get<{ items: AttributeDef[] }>('/attributes') });
+  const canWrite = useCanWriteCustomers();
 
+  if (!canWrite) return <ErrorNotice error={new Error(t('common.readOnlyCustomers'))} />;
   if (id && existing.isLoading) return <Spinner />;
   if (existing.isError) return <ErrorNotice error={existing.error} />;
   const kind: ContactKind = existing.data?.kind ?? (params.get('kind') === 'company' ? 'company' : 'person');

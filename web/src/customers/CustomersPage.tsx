@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { get } from '../api/client.ts';
 import { formatDate } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { pathFor, type Contact, type ContactKind, type Page } from './types.ts';
 import { useDebounced } from './useDebounced.ts';
 import { formatPhone } from './display.ts';
@@ -31,6 +32,7 @@ function useListParams() {
 
 export default function CustomersPage() {
   const { t } = useTranslation();
+  const canWrite = useCanWriteCustomers();
   const p = useListParams();
   const [searchText, setSearchText] = useState(p.search);
   const search = useDebounced(searchText, 200);
@@ -84,9 +86,11 @@ export default function CustomersPage() {
       <PageHeader
         title={t('customers.title')}
         actions={
-          <Link to={`/customers/new?kind=${p.kind}`} className="btn-primary">
-            {p.kind === 'person' ? t('customers.newPerson') : t('customers.newCompany')}
-          </Link>
+          canWrite && (
+            <Link to={`/customers/new?kind=${p.kind}`} className="btn-primary">
+              {p.kind === 'person' ? t('customers.newPerson') : t('customers.newCompany')}
+            </Link>
+          )
         }
       />
       <div className="mb-4 flex flex-wrap items-end gap-3">
@@ -161,7 +165,8 @@ export default function CustomersPage() {
         <EmptyState
           title={filtered ? t('customers.noMatchTitle') : t('customers.emptyTitle')}
           action={
-            !filtered && (
+            !filtered &&
+            canWrite && (
               <div className="flex gap-2">
                 <Link className="btn-primary" to={`/customers/new?kind=${p.kind}`}>
                   {t('customers.addFirst')}

@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { Spinner } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import type { Page, TimelineItem } from './types.ts';
 
 const FILTERS = ['', 'note', 'call', 'meeting', 'email', 'sms', 'order', 'payment', 'complaint', 'delivery', 'web', 'event'];
 
 export function Timeline({ contactId }: { contactId: string }) {
   const { t } = useTranslation();
+  const canWrite = useCanWriteCustomers();
   const [channel, setChannel] = useState('');
   const feed = useInfiniteQuery({
     queryKey: ['timeline', contactId, channel],
@@ -39,7 +41,7 @@ export function Timeline({ contactId }: { contactId: string }) {
       <h2 id="timeline-title" className="mb-3 text-base font-semibold">
         {t('c360.timeline')}
       </h2>
-      <LogInteraction contactId={contactId} />
+      {canWrite && <LogInteraction contactId={contactId} />}
       <div className="my-4 flex flex-wrap gap-1" role="group" aria-label={t('c360.channelFilter')}>
         {FILTERS.map((c) => (
           <button

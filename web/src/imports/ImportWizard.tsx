@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, PageHeader } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { RecentImports } from './RecentImports.tsx';
 import { FIELDS, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
 
@@ -22,6 +23,7 @@ export default function ImportWizard() {
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const canWrite = useCanWriteCustomers();
 
   async function doUpload() {
     if (!file) return;
@@ -61,6 +63,13 @@ export default function ImportWizard() {
   }
 
   const fields = upload?.fields ?? FIELDS[kind];
+  if (!canWrite)
+    return (
+      <>
+        <PageHeader title={t('import.title')} />
+        <ErrorNotice error={new Error(t('common.readOnlyCustomers'))} />
+      </>
+    );
   return (
     <>
       <PageHeader title={t('import.title')} />

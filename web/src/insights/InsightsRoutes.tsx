@@ -1,7 +1,7 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session.tsx';
-import { PageHeader, PageNotFound } from '../ui/states.tsx';
+import { AdminOnly, PageHeader, PageNotFound } from '../ui/states.tsx';
 import { ClustersView } from './ClustersView.tsx';
 import { RfmView } from './RfmView.tsx';
 import { SlowingView } from './SlowingView.tsx';
@@ -39,7 +39,7 @@ export default function InsightsRoutes() {
         <Route path="rfm" element={<RfmView />} />
         <Route path="slowing" element={<SlowingView />} />
         <Route path="valuable" element={<ValuableView />} />
-        {admin && <Route path="settings" element={<InsightsSettings />} />}
+        <Route path="settings" element={admin ? <InsightsSettings /> : <AdminOnly />} />
         {/* Not a redirect to "groups": relative to this splat it would name /insights/x/groups, match
             the splat again, and loop until the tab crashed. */}
         <Route path="*" element={<PageNotFound back="/insights" section={t('insights.title')} />} />

@@ -4,15 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { get, post } from '../api/client.ts';
 import { Field, SelectField } from '../ui/Field.tsx';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
+import type { AttributeDef } from '../customers/types.ts';
 import { useSubmit } from './useForm.ts';
 
-interface AttributeDef {
-  key: string;
-  label: string;
-  type: string;
-  choices: string[] | null;
-  appliesTo: string;
-}
 const TYPES = ['text', 'number', 'date', 'boolean', 'choice'];
 
 export function AttributesSettings() {
@@ -21,6 +16,7 @@ export function AttributesSettings() {
   const defs = useQuery({ queryKey: ['attributes'], queryFn: () => get<{ items: AttributeDef[] }>('/attributes') });
   const [d, setD] = useState({ key: '', label: '', type: 'text', choices: '', appliesTo: 'person' });
   const s = useSubmit();
+  const canWrite = useCanWriteCustomers();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,25 +59,27 @@ export function AttributesSettings() {
           <p className="text-sm text-slate-500">{t('settings.noAttributes')}</p>
         )}
       </section>
-      <form onSubmit={submit} className="card max-w-xl space-y-4 p-6" noValidate>
-        <h2 className="text-base font-semibold">{t('settings.newAttribute')}</h2>
-        <Field label={t('settings.attrLabel')} value={d.label} onChange={(e) => setD({ ...d, label: e.target.value })} error={s.fieldError('label')} />
-        <Field label={t('settings.attrKey')} hint={t('settings.attrKeyHint')} value={d.key} onChange={(e) => setD({ ...d, key: e.target.value })} error={s.fieldError('key')} />
-        <SelectField label={t('settings.attrType')} value={d.type} onChange={(e) => setD({ ...d, type: e.target.value })} options={TYPES.map((x) => ({ value: x, label: t(`attrType.${x}`) }))} />
-        {d.type === 'choice' && (
-          <Field label={t('settings.attrChoices')} hint={t('settings.attrChoicesHint')} value={d.choices} onChange={(e) => setD({ ...d, choices: e.target.value })} error={s.fieldError('choices')} />
-        )}
-        <SelectField
-          label={t('settings.attrAppliesTo')}
-          value={d.appliesTo}
-          onChange={(e) => setD({ ...d, appliesTo: e.target.value })}
-          options={['person', 'company', 'both'].map((x) => ({ value: x, label: t(`settings.appliesTo.${x}`) }))}
-        />
-        {s.error && !s.fieldError('key') && !s.fieldError('label') && <ErrorNotice error={s.error} />}
-        <button className="btn-primary" disabled={s.busy}>
-          {t('common.create')}
-        </button>
-      </form>
+      {canWrite && (
+        <form onSubmit={submit} className="card max-w-xl space-y-4 p-6" noValidate>
+          <h2 className="text-base font-semibold">{t('settings.newAttribute')}</h2>
+          <Field label={t('settings.attrLabel')} value={d.label} onChange={(e) => setD({ ...d, label: e.target.value })} error={s.fieldError('label')} />
+          <Field label={t('settings.attrKey')} hint={t('settings.attrKeyHint')} value={d.key} onChange={(e) => setD({ ...d, key: e.target.value })} error={s.fieldError('key')} />
+          <SelectField label={t('settings.attrType')} value={d.type} onChange={(e) => setD({ ...d, type: e.target.value })} options={TYPES.map((x) => ({ value: x, label: t(`attrType.${x}`) }))} />
+          {d.type === 'choice' && (
+            <Field label={t('settings.attrChoices')} hint={t('settings.attrChoicesHint')} value={d.choices} onChange={(e) => setD({ ...d, choices: e.target.value })} error={s.fieldError('choices')} />
+          )}
+          <SelectField
+            label={t('settings.attrAppliesTo')}
+            value={d.appliesTo}
+            onChange={(e) => setD({ ...d, appliesTo: e.target.value })}
+            options={['person', 'company', 'both'].map((x) => ({ value: x, label: t(`settings.appliesTo.${x}`) }))}
+          />
+          {s.error && !s.fieldError('key') && !s.fieldError('label') && <ErrorNotice error={s.error} />}
+          <button className="btn-primary" disabled={s.busy}>
+            {t('common.create')}
+          </button>
+        </form>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session.tsx';
-import { PageHeader, PageNotFound } from '../ui/states.tsx';
+import { AdminOnly, PageHeader, PageNotFound } from '../ui/states.tsx';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { AttributesSettings } from './AttributesSettings.tsx';
 import { PasswordSettings } from './PasswordSettings.tsx';
@@ -33,9 +33,9 @@ export default function SettingsPage() {
         <div className="min-w-0 flex-1">
           <Routes>
             <Route index element={<Navigate to={admin ? 'workspace' : 'attributes'} replace />} />
-            {admin && <Route path="workspace" element={<WorkspaceSettings />} />}
-            {admin && <Route path="users" element={<UsersSettings />} />}
-            {admin && <Route path="api-keys" element={<ApiKeysSettings />} />}
+            <Route path="workspace" element={admin ? <WorkspaceSettings /> : <AdminOnly />} />
+            <Route path="users" element={admin ? <UsersSettings /> : <AdminOnly />} />
+            <Route path="api-keys" element={admin ? <ApiKeysSettings /> : <AdminOnly />} />
             <Route path="attributes" element={<AttributesSettings />} />
             <Route path="password" element={<PasswordSettings />} />
             <Route path="*" element={<PageNotFound back="/settings" section={t('nav.settings')} />} />

@@ -42,6 +42,12 @@ export function PageNotFound({ back, section }: { back: string; section: string 
   );
 }
 
+/** What a non-administrator sees at an administrator's page (a shared link, an old bookmark). */
+export function AdminOnly() {
+  const { t } = useTranslation();
+  return <ErrorNotice error={new Error(t('common.adminOnly'))} />;
+}
+
 export function ErrorNotice({ error }: { error: unknown }) {
   const { t } = useTranslation();
   const message = error instanceof Error ? error.message : t('common.error');
