@@ -2,12 +2,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { createWorkspace } from '../src/auth/bootstrap.ts';
-import { postgresEngine, type Engine } from '../src/platform/db.ts';
+import type { Engine } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
-import { benchDatabaseUrl, ensureDatabase } from './databases.ts';
+import { ensureDatabase } from './databases.ts';
+import { READ_DATABASE_URL, openPostgres } from './read-db.ts';
 import { spawnServer } from './server-process.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -24,7 +24,6 @@ export interface BenchResult {
   engine: string;
 }
 
-export const READ_DATABASE_URL = benchDatabaseUrl('bench_read');
 
 const FIRST = ['Anna', 'Mikko', 'Laura', 'Juha', 'Emilia', 'Ville', 'Sofia', 'Antti', 'Aino', 'Jussi', 'Maria', 'Pekka', 'James', 'Olivia', 'Oliver', 'Emily',
   'Ingrid', 'Lars', 'Nora', 'Magnus', 'Иван', 'Ольга', 'Алексей', 'Мария', 'Дмитрий', 'Анна', 'سارا', 'علی', 'مریم', 'رضا', 'Kari', 'Tiina', 'Henrik', 'Sophie'];
@@ -42,16 +41,6 @@ export const SEARCH_TERMS: string[] = [
   'p1@', 'p42', 'p123', 'p99999',
 ].filter((t, i, all) => t.length >= 2 && all.indexOf(t) === i);
 
-export function openPostgres(poolSize: number, parallel: boolean): Engine {
-  const pool = new pg.Pool({
-    connectionString: READ_DATABASE_URL,
-    max: poolSize,
-    // The app's own setting is 0 (src/platform/db.ts); the comparison run allows 2 workers per gather.
-    options: `-c max_parallel_workers_per_gather=${parallel ? 2 : 0}`,
-  });
-  pool.on('error', () => undefined);
-  return postgresEngine(pool);
-}
 
 /**
  * Finds the complete data set of this size or builds it; returns the workspace id. The build

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.ts';
-import { openPostgres } from './read-api.ts';
+import { openPostgres } from './read-db.ts';
 
 // The server side of bench/read-api.ts: the HTTP API over a pool of 20 connections to the bench
 // database (READ_PARALLEL=1 lets PostgreSQL use 2 parallel workers per query, for the comparison

@@ -60,7 +60,10 @@ export async function buildServer(outfile = SERVER_BUNDLE, entry = join(SOURCES,
   }
 }
 
-// `node bin/server-build.js` (npm run build:server) builds unconditionally.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// `node bin/server-build.js` (npm run build:server) builds unconditionally. The name is checked too:
+// bundled into another script (a benchmark's server imports the bench helpers), import.meta.url is
+// that script, which is also process.argv[1].
+const self = fileURLToPath(import.meta.url);
+if (process.argv[1] && self.endsWith(join('bin', 'server-build.js')) && resolve(process.argv[1]) === self) {
   await buildServer();
 }
