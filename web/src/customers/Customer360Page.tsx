@@ -13,7 +13,7 @@ import { OrdersChart } from './OrdersChart.tsx';
 import { OrdersList } from './OrdersList.tsx';
 import { Timeline } from './Timeline.tsx';
 import type { AttributeDef, Complaint, Contact360, OrderSummary, Page } from './types.ts';
-import { attributeValue, formatPhone, languageName } from './display.ts';
+import { attributeValue, languageName, usePhoneFormat } from './display.ts';
 import { CustomerLink } from './CustomerLink.tsx';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -30,6 +30,7 @@ export default function Customer360Page() {
   const { id = '' } = useParams();
   const [merging, setMerging] = useState(false);
   const canWrite = useCanWriteCustomers();
+  const formatPhone = usePhoneFormat();
   const view = useQuery({ queryKey: ['c360', id], queryFn: ({ signal }) => get<Contact360>(`/contacts/${id}/360`, signal) });
   const orders = useQuery({ queryKey: ['orders', id], queryFn: ({ signal }) => get<Page<OrderSummary>>(`/orders?contactId=${id}&limit=200`, signal) });
   const attributeDefs = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });

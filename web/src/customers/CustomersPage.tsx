@@ -8,7 +8,7 @@ import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import { useCanWriteCustomers } from '../auth/session.tsx';
 import { pathFor, type Contact, type ContactKind, type Page } from './types.ts';
 import { useDebounced } from './useDebounced.ts';
-import { formatPhone } from './display.ts';
+import { usePhoneFormat } from './display.ts';
 import { CustomerLink } from './CustomerLink.tsx';
 
 /** Filters live in the URL so a filtered list can be bookmarked and survives a reload. */
@@ -33,6 +33,7 @@ function useListParams() {
 export default function CustomersPage() {
   const { t } = useTranslation();
   const canWrite = useCanWriteCustomers();
+  const formatPhone = usePhoneFormat();
   const p = useListParams();
   const [searchText, setSearchText] = useState(p.search);
   const search = useDebounced(searchText, 200);

@@ -3,12 +3,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { pathFor, type Contact, type Page } from './types.ts';
-import { formatPhone } from './display.ts';
+import { usePhoneFormat } from './display.ts';
 import { useDebounced } from './useDebounced.ts';
 
 /** Finds a duplicate of `keep` and merges it in: its timeline, orders and identities move over. */
 export function MergeDialog({ keep, onClose }: { keep: Contact; onClose(): void }) {
   const { t } = useTranslation();
+  const formatPhone = usePhoneFormat();
   const qc = useQueryClient();
   const [text, setText] = useState('');
   const search = useDebounced(text, 200);
