@@ -3,7 +3,8 @@ import { Link } from 'react-router-dom';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useCanWriteCustomers, useSession } from '../auth/session.tsx';
+import { useCanEdit as useCanEditSegments } from '../segments/data.ts';
 import { formatDateTime, formatMoney, formatNumber } from '../i18n/format.ts';
 import { Field } from '../ui/Field.tsx';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
@@ -12,8 +13,6 @@ import type { Cluster, ClusterRun, Job } from './types.ts';
 import { useJob } from './useJob.ts';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
 
-const WRITERS = ['admin', 'marketer', 'agent'];
-const SEGMENT_WRITERS = ['admin', 'marketer'];
 
 /** Groups found by k-means: choose k, run, and per group its label, figures, members and "save as segment". */
 export function ClustersView() {
@@ -26,7 +25,7 @@ export function ClustersView() {
   const [kError, setKError] = useState<string | null>(null);
   const [runError, setRunError] = useState<unknown>(null);
   const running = jobRunning(job);
-  const canRun = WRITERS.includes(me.user.role);
+  const canRun = useCanWriteCustomers();
 
   const run = async (e: FormEvent) => {
     e.preventDefault();
@@ -85,7 +84,7 @@ export function ClustersView() {
 
 function ClusterCard({ cluster: c, total, currency }: { cluster: Cluster; total: number; currency: string }) {
   const { t } = useTranslation();
-  const me = useSession();
+  const canSaveSegment = useCanEditSegments();
   const [showMembers, setShowMembers] = useState(false);
   const [saving, setSaving] = useState(false);
   const headingId = `cluster-${c.id}`;
@@ -119,7 +118,7 @@ function ClusterCard({ cluster: c, total, currency }: { cluster: Cluster; total:
         <button type="button" className="btn-secondary" aria-expanded={showMembers} onClick={() => setShowMembers((v) => !v)}>
           {showMembers ? t('insights.clusters.hideMembers') : t('insights.clusters.showMembers')}
         </button>
-        {SEGMENT_WRITERS.includes(me.user.role) && !saving && (
+        {canSaveSegment && !saving && (
           <button type="button" className="btn-primary" onClick={() => setSaving(true)}>
             {t('insights.clusters.saveAsSegment')}
           </button>

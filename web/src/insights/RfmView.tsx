@@ -2,19 +2,18 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, rfmLabelKey, share } from './logic.ts';
 import type { RfmDistribution } from './types.ts';
 import { useJob } from './useJob.ts';
 
-const WRITERS = ['admin', 'marketer', 'agent'];
 
 /** RFM overview: customers per label, the R×F grid, and the score distributions. */
 export function RfmView() {
   const { t } = useTranslation();
-  const me = useSession();
+  const canRun = useCanWriteCustomers();
   const rfm = useQuery({ queryKey: ['insights', 'rfm'], queryFn: ({ signal }) => get<RfmDistribution>('/insights/rfm', signal) });
   const { job, start } = useJob(['insights', 'rfm']);
   const [error, setError] = useState<unknown>(null);
@@ -35,7 +34,7 @@ export function RfmView() {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
-        {WRITERS.includes(me.user.role) && (
+        {canRun && (
           <button type="button" className="btn-primary" disabled={jobRunning(job)} onClick={() => void recompute()}>
             {t('insights.rfm.recompute')}
           </button>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useCanWriteCustomers } from '../auth/session.tsx';
 import { formatDate } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, slowingPath } from './logic.ts';
@@ -10,12 +10,11 @@ import type { SlowingItem } from './types.ts';
 import { useJob } from './useJob.ts';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
 
-const WRITERS = ['admin', 'marketer', 'agent'];
 
 /** Customers whose gaps grow or whose orders shrink: the owner's own first, everyone's on request. */
 export function SlowingView() {
   const { t } = useTranslation();
-  const me = useSession();
+  const canRun = useCanWriteCustomers();
   const [scope, setScope] = useState<'mine' | 'all'>('mine');
   const list = useInfiniteQuery({
     queryKey: ['insights', 'slowing', scope],
@@ -51,7 +50,7 @@ export function SlowingView() {
             </button>
           ))}
         </div>
-        {WRITERS.includes(me.user.role) && (
+        {canRun && (
           <button type="button" className="btn-secondary" disabled={jobRunning(job)} onClick={() => void recompute()}>
             {t('insights.slowing.recompute')}
           </button>
