@@ -11,8 +11,8 @@ import type { GroupNode, RuleNode } from '../../web/src/segments/types.ts';
 
 const ctx: CatalogContext = {
   attributes: [
-    { key: 'shoe_size', label: 'Shoe size', type: 'number', choices: null },
-    { key: 'tier', label: 'Tier', type: 'choice', choices: ['gold', 'silver'] },
+    { key: 'shoe_size', label: 'Shoe size', type: 'number', choices: null, appliesTo: 'person' },
+    { key: 'tier', label: 'Tier', type: 'choice', choices: ['gold', 'silver'], appliesTo: 'person' },
   ],
   segments: [{ id: 'self', name: 'This one' }, { id: 'other', name: 'Other' }],
   selfId: 'self',

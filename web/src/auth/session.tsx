@@ -18,9 +18,23 @@ export function useSession(): Me {
   return me;
 }
 
-/** May create and change customers, their timeline, custom fields and imports (the API's WRITE_CUSTOMERS). */
+// Who may do what, as the API's src/auth/roles.ts says it: pages ask these instead of naming roles,
+// so a button is offered exactly where the server would accept its request.
+
+/** Workspace administration: users, API keys, settings, stores and sensors, event sources. */
+export function useIsAdmin(): boolean {
+  return useSession().user.role === 'admin';
+}
+
+/** Creating and changing customers, their timeline, custom fields and imports (WRITE_CUSTOMERS). */
 export function useCanWriteCustomers(): boolean {
   return useSession().user.role !== 'analyst';
+}
+
+/** Creating and changing segments and static lists (SEGMENT_WRITERS). */
+export function useCanEditSegments(): boolean {
+  const role = useSession().user.role;
+  return role === 'admin' || role === 'marketer';
 }
 
 /** Loads the signed-in user once; without a session it renders the sign-in page instead. */

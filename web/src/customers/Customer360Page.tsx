@@ -12,8 +12,9 @@ import { MergeDialog } from './MergeDialog.tsx';
 import { OrdersChart } from './OrdersChart.tsx';
 import { OrdersList } from './OrdersList.tsx';
 import { Timeline } from './Timeline.tsx';
-import type { AttributeDef, Complaint, Contact360, OrderSummary, Page } from './types.ts';
+import type { Complaint, Contact360, OrderSummary, Page } from './types.ts';
 import { attributeValue, languageName, usePhoneFormat } from './display.ts';
+import { useAttributeDefs } from './attribute-defs.ts';
 import { CustomerLink } from './CustomerLink.tsx';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -33,7 +34,7 @@ export default function Customer360Page() {
   const formatPhone = usePhoneFormat();
   const view = useQuery({ queryKey: ['c360', id], queryFn: ({ signal }) => get<Contact360>(`/contacts/${id}/360`, signal) });
   const orders = useQuery({ queryKey: ['orders', id], queryFn: ({ signal }) => get<Page<OrderSummary>>(`/orders?contactId=${id}&limit=200`, signal) });
-  const attributeDefs = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });
+  const attributeDefs = useAttributeDefs();
   const complaints = useQuery({ queryKey: ['complaints', id], queryFn: ({ signal }) => get<Page<Complaint>>(`/complaints?contactId=${id}&limit=50`, signal) });
 
   if (view.isLoading) return <Spinner />;

@@ -6,6 +6,7 @@ import { ApiError, get, patch, post } from '../api/client.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import { useCanWriteCustomers } from '../auth/session.tsx';
+import { useAttributeDefs } from './attribute-defs.ts';
 import { pathFor, type AttributeDef, type Contact, type ContactKind } from './types.ts';
 
 type Draft = {
@@ -60,7 +61,7 @@ export default function CustomerForm() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const existing = useQuery({ queryKey: ['contact', id], queryFn: () => get<Contact>(`/contacts/${id}`), enabled: Boolean(id) });
-  const defs = useQuery({ queryKey: ['attributes'], queryFn: () => get<{ items: AttributeDef[] }>('/attributes') });
+  const defs = useAttributeDefs();
   const canWrite = useCanWriteCustomers();
 
   if (!canWrite) return <ErrorNotice error={new Error(t('common.readOnlyCustomers'))} />;

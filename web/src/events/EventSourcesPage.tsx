@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, del, get, post } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useIsAdmin } from '../auth/session.tsx';
 import { formatDateTime } from '../i18n/format.ts';
 import { Field } from '../ui/Field.tsx';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
@@ -13,8 +13,7 @@ import type { EventSource } from './types.ts';
 /** Write keys: who may send events to this workspace. A new key is shown once, with examples. */
 export function EventSourcesPage() {
   const { t } = useTranslation();
-  const me = useSession();
-  const admin = me.user.role === 'admin';
+  const admin = useIsAdmin();
   const qc = useQueryClient();
   const sources = useQuery({ queryKey: ['event-sources'], queryFn: ({ signal }) => get<{ items: EventSource[] }>('/event-sources', signal), enabled: admin });
   const [name, setName] = useState('');

@@ -1,6 +1,6 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../auth/session.tsx';
+import { useIsAdmin } from '../auth/session.tsx';
 import { AdminOnly, PageHeader, PageNotFound } from '../ui/states.tsx';
 import { ClustersView } from './ClustersView.tsx';
 import { RfmView } from './RfmView.tsx';
@@ -17,7 +17,7 @@ const TABS = [
 
 export default function InsightsRoutes() {
   const { t } = useTranslation();
-  const admin = useSession().user.role === 'admin';
+  const admin = useIsAdmin();
   const tabs = admin ? [...TABS, { to: 'settings', key: 'insights.tab.settings' } as const] : TABS;
   return (
     <>

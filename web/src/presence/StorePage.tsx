@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, del, get, patch } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useIsAdmin } from '../auth/session.tsx';
 import { formatDateTime } from '../i18n/format.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
@@ -15,7 +15,7 @@ import type { Sensor, Store } from './types.ts';
 export function StorePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const admin = useSession().user.role === 'admin';
+  const admin = useIsAdmin();
   const store = useQuery({ queryKey: ['store', id], queryFn: ({ signal }) => get<Store>(`/stores/${id}`, signal) });
   const sensors = useQuery({ queryKey: ['sensors', id], queryFn: ({ signal }) => get<{ items: Sensor[] }>(`/sensors?storeId=${id}`, signal) });
   const stores = useQuery({ queryKey: ['stores'], queryFn: ({ signal }) => get<{ items: Store[] }>('/stores', signal), enabled: admin });

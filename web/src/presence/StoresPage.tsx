@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
-import { useSession } from '../auth/session.tsx';
+import { useIsAdmin } from '../auth/session.tsx';
 import { Field } from '../ui/Field.tsx';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import type { Sensor, Store } from './types.ts';
@@ -11,7 +11,7 @@ import type { Sensor, Store } from './types.ts';
 /** The workspace's stores with their sensor counts, and a form to add one (admins). */
 export function StoresPage() {
   const { t } = useTranslation();
-  const admin = useSession().user.role === 'admin';
+  const admin = useIsAdmin();
   const stores = useQuery({ queryKey: ['stores'], queryFn: ({ signal }) => get<{ items: Store[] }>('/stores', signal) });
   const sensors = useQuery({ queryKey: ['sensors'], queryFn: ({ signal }) => get<{ items: Sensor[] }>('/sensors', signal) });
   const live = (storeId: string) => sensors.data?.items.filter((s) => s.storeId === storeId && !s.revokedAt).length ?? 0;

@@ -7,7 +7,8 @@ import { useDebounced } from '../customers/useDebounced.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import { newCondition } from './catalog.ts';
-import { useCanEdit, useCatalogData } from './data.ts';
+import { useCanEditSegments } from '../auth/session.tsx';
+import { useCatalogData } from './data.ts';
 import { PREVIEW_DELAY_MS, PreviewPanel, usePreview } from './LivePreview.tsx';
 import { RuleBuilder } from './RuleBuilder.tsx';
 import { asRootGroup, incomplete, placeErrors } from './rules.ts';
@@ -19,7 +20,7 @@ export default function SegmentBuilderPage() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
   const existing = useQuery({ queryKey: ['segment', id], queryFn: ({ signal }) => get<Segment>(`/segments/${id}`, signal), enabled: Boolean(id) });
-  const canEdit = useCanEdit();
+  const canEdit = useCanEditSegments();
   if (!canEdit) return <ErrorNotice error={new Error(t('segments.readOnly'))} />;
   if (id && existing.isLoading) return <Spinner />;
   if (id && (existing.isError || !existing.data)) return <ErrorNotice error={existing.error} />;

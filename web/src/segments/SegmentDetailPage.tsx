@@ -6,7 +6,7 @@ import { api, ApiError, del, get, post } from '../api/client.ts';
 import { currentLocale } from '../i18n/index.ts';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
-import { useCanEdit } from './data.ts';
+import { useCanEditSegments } from '../auth/session.tsx';
 import { healthState, lagParts } from './health.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { StaticListTools } from './StaticListTools.tsx';
@@ -43,7 +43,7 @@ export default function SegmentDetailPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const canEdit = useCanEdit();
+  const canEdit = useCanEditSegments();
   const lagText = useLagText();
   const [days, setDays] = useState(30);
   const [rebuilt, setRebuilt] = useState<BuildResult | null>(null);

@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { get } from '../api/client.ts';
 import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
-import { useCanEdit } from './data.ts';
+import { useCanEditSegments } from '../auth/session.tsx';
 import { HealthBadge, useLagText } from './SegmentDetailPage.tsx';
 import type { Segment } from './types.ts';
 
 export default function SegmentsListPage() {
   const { t } = useTranslation();
-  const canEdit = useCanEdit();
+  const canEdit = useCanEditSegments();
   const lagText = useLagText();
   const list = useInfiniteQuery({
     queryKey: ['segments', 'list'],

@@ -2,19 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../auth/session.tsx';
 import { get } from '../api/client.ts';
 import type { CatalogContext } from './catalog.ts';
-import type { AttributeDef, Segment } from './types.ts';
+import { useAttributeDefs } from '../customers/attribute-defs.ts';
+import type { Segment } from './types.ts';
 
 // What the builder's catalog needs from the workspace: custom attributes, other segments, tags.
 
-export const WRITERS = ['admin', 'marketer'];
-
-export function useCanEdit(): boolean {
-  return WRITERS.includes(useSession().user.role);
-}
-
 export function useCatalogData(selfId?: string): { ctx: CatalogContext; tags: string[]; loading: boolean } {
   const me = useSession();
-  const attributes = useQuery({ queryKey: ['attributes'], queryFn: ({ signal }) => get<{ items: AttributeDef[] }>('/attributes', signal), staleTime: 60_000 });
+  const attributes = useAttributeDefs();
   const segments = useQuery({ queryKey: ['segments', 'all'], queryFn: ({ signal }) => get<{ items: Segment[] }>('/segments?limit=200', signal), staleTime: 30_000 });
   // The latest grouping's groups, for the 'customer group' condition (same query key as the insights page).
   const clusters = useQuery({

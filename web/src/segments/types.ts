@@ -70,9 +70,5 @@ export interface MembersChange {
   invalid?: Array<{ line: number; value: string; reason: string }>;
 }
 
-export interface AttributeDef {
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'boolean' | 'choice';
-  choices: string[] | null;
-}
+/** The workspace's custom fields, as the customer pages know them. */
+export type { AttributeDef } from '../customers/types.ts';

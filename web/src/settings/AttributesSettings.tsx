@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get, post } from '../api/client.ts';
+import { post } from '../api/client.ts';
 import { Field, SelectField } from '../ui/Field.tsx';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
 import { useCanWriteCustomers } from '../auth/session.tsx';
-import type { AttributeDef } from '../customers/types.ts';
+import { ATTRIBUTE_DEFS_KEY, useAttributeDefs } from '../customers/attribute-defs.ts';
 import { useSubmit } from './useForm.ts';
 
 const TYPES = ['text', 'number', 'date', 'boolean', 'choice'];
@@ -13,7 +13,7 @@ const TYPES = ['text', 'number', 'date', 'boolean', 'choice'];
 export function AttributesSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const defs = useQuery({ queryKey: ['attributes'], queryFn: () => get<{ items: AttributeDef[] }>('/attributes') });
+  const defs = useAttributeDefs();
   const [d, setD] = useState({ key: '', label: '', type: 'text', choices: '', appliesTo: 'person' });
   const s = useSubmit();
   const canWrite = useCanWriteCustomers();
@@ -24,7 +24,7 @@ export function AttributesSettings() {
       const choices = d.choices.split(',').map((c) => c.trim()).filter(Boolean);
       await post('/attributes', { key: d.key, label: d.label, type: d.type, appliesTo: d.appliesTo, ...(d.type === 'choice' ? { choices } : {}) });
       setD({ key: '', label: '', type: 'text', choices: '', appliesTo: 'person' });
-      await qc.invalidateQueries({ queryKey: ['attributes'] });
+      await qc.invalidateQueries({ queryKey: ATTRIBUTE_DEFS_KEY });
     });
   };
 

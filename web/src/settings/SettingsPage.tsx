@@ -1,6 +1,6 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../auth/session.tsx';
+import { useIsAdmin } from '../auth/session.tsx';
 import { AdminOnly, PageHeader, PageNotFound } from '../ui/states.tsx';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { AttributesSettings } from './AttributesSettings.tsx';
@@ -10,8 +10,7 @@ import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
 export default function SettingsPage() {
   const { t } = useTranslation();
-  const me = useSession();
-  const admin = me.user.role === 'admin';
+  const admin = useIsAdmin();
   const tabs = [
     ...(admin ? [{ to: 'workspace', label: t('settings.workspace') }, { to: 'users', label: t('settings.users') }, { to: 'api-keys', label: t('settings.apiKeys') }] : []),
     { to: 'attributes', label: t('settings.attributes') },
