@@ -49,6 +49,30 @@ forEachEngine('rapport import / export', (env) => {
     await assert.rejects(runImportCommand(env().engine, ['sheep', file], { out: new PassThrough() }), /Usage/);
   });
 
+  it('reads a Russian Excel file (Windows-1251, semicolons) as detected, or as --encoding and --delimiter say', async () => {
+    const ws = await env().workspace();
+    const dir = mkdtempSync(join(tmpdir(), 'rapport-cli-'));
+    const file = join(dir, 'ru.csv');
+    // Windows-1251 puts А–я at 0xC0–0xFF.
+    const cp1251 = (t: string) => Buffer.from([...t].map((c) => (c >= 'А' && c <= 'я' ? c.charCodeAt(0) - 0x410 + 0xc0 : c.charCodeAt(0))));
+    writeFileSync(file, cp1251('Имя;Фамилия;Почта\r\nИван;Петров;ivan@example.ru\r\nОльга;Смирнова;olga@example.ru\r\n'));
+    const map = 'Имя=firstName,Фамилия=lastName,Почта=email';
+    const out = sink();
+    const r = await runImportCommand(env().engine, ['people', file, '--workspace', ws.workspaceId, '--map', map], { out: out.stream, progress: new PassThrough() });
+    assert.equal(r.counts.created, 2);
+    assert.match(out.text(), /Read as windows-1251, fields separated by semicolon/);
+    assert.deepEqual((await people(env(), ws.workspaceId)).map((p) => p.name), ['Иван Петров', 'Ольга Смирнова']);
+    // Told otherwise, the header is one column and the mapping names columns that are not there.
+    await assert.rejects(
+      runImportCommand(env().engine, ['people', file, '--workspace', ws.workspaceId, '--map', map, '--delimiter', 'comma'], { out: new PassThrough(), progress: new PassThrough() }),
+      /Имя/,
+    );
+    await assert.rejects(
+      runImportCommand(env().engine, ['people', file, '--workspace', ws.workspaceId, '--encoding', 'ebcdic'], { out: new PassThrough() }),
+      /--encoding: Expected one of utf-8/,
+    );
+  });
+
   it('exports to a file or stdout', async () => {
     const ws = await env().workspace();
     const dir = mkdtempSync(join(tmpdir(), 'rapport-cli-'));

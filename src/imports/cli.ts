@@ -11,6 +11,7 @@ import { openEngine, type Engine } from '../platform/db.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { migrate } from '../platform/migrate.ts';
 import { profile } from './batch-db.ts';
+import { csvFormatChoice, sniffCsvFormat } from './csv-format.ts';
 import { previewCsv } from './csv-reader.ts';
 import { csvCell, exportCsv } from './export.ts';
 import { parseMapArg, resolveMapping, suggestMapping } from './mapping.ts';
@@ -35,7 +36,9 @@ function kindOf(raw: string | undefined, usage: string): ImportKind {
   return k.data;
 }
 
-const IMPORT_USAGE = 'Usage: rapport import <people|companies|orders> <file.csv> [--map "CSV Column=field,..."] [--workspace ID]';
+const IMPORT_USAGE =
+  'Usage: rapport import <people|companies|orders> <file.csv> [--map "CSV Column=field,..."] [--workspace ID]\n' +
+  '         [--encoding utf-8|utf-16le|utf-16be|windows-1252|windows-1251] [--delimiter comma|semicolon|tab|pipe]  (detected when left out)';
 const EXPORT_USAGE = 'Usage: rapport export <people|companies|orders> [--out file.csv] [--workspace ID]';
 
 export interface ImportCommandResult {
@@ -51,7 +54,7 @@ export async function runImportCommand(
 ): Promise<ImportCommandResult> {
   const { values, positionals } = parseArgs({
     args,
-    options: { map: { type: 'string' }, workspace: { type: 'string' } },
+    options: { map: { type: 'string' }, workspace: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -64,8 +67,11 @@ export async function runImportCommand(
   } catch {
     throw new Error(`Cannot read ${file}`);
   }
+  const choice = csvFormatChoice.safeParse({ encoding: values.encoding, delimiter: values.delimiter });
+  if (!choice.success) throw new Error(`${choice.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${IMPORT_USAGE}`);
   const workspaceId = await resolveWorkspace(engine.db, values.workspace);
-  const { header } = await previewCsv(file, 1);
+  const format = await sniffCsvFormat(file, choice.data);
+  const { header } = await previewCsv(file, 1, format);
   if (header.length === 0) throw new Error(`${file} is empty: expected a header row and data rows`);
 
   const attrs =
@@ -83,11 +89,11 @@ export async function runImportCommand(
   } catch (err) {
     throw explain(err);
   }
-  io.out.write(`Importing ${kind} from ${file}\nMapping: ${Object.entries(mapping).map(([c, f]) => `${c} → ${f}`).join(', ')}\n`);
+  io.out.write(`Importing ${kind} from ${file}\nRead as ${format.encoding}, fields separated by ${format.delimiter}\nMapping: ${Object.entries(mapping).map(([c, f]) => `${c} → ${f}`).join(', ')}\n`);
 
   const imp = await engine.db
     .insertInto('imports')
-    .values({ workspace_id: workspaceId, kind, file_path: file, file_name: file, file_bytes: bytes, headers: header, mapping: JSON.stringify(mapping), extra: '{}', state: 'queued' })
+    .values({ workspace_id: workspaceId, kind, file_path: file, file_name: file, file_bytes: bytes, headers: header, csv_format: JSON.stringify(format), mapping: JSON.stringify(mapping), extra: '{}', state: 'queued' })
     .returning('id')
     .executeTakeFirstOrThrow();
 

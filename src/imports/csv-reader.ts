@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { parse, type Parser } from 'csv-parse';
+import { CSV_DELIMITERS, sniffCsvFormat, type CsvFormat } from './csv-format.ts';
 
 // Streams a CSV file as batches of records, each tagged with the physical line where it starts.
 // csv-parse's own `lines` counter counts a CRLF inside a quoted field as two lines, so lines are
 // counted here from the newlines inside each record. Memory stays bounded by one batch plus one
-// read chunk, whatever the file size.
+// read chunk, whatever the file size. Files in another encoding than UTF-8 or with another
+// separator than ',' are read as their CsvFormat says (src/imports/csv-format.ts).
 
 export interface CsvRecord {
   line: number;
@@ -39,9 +41,10 @@ function recordNewlines(fields: string[]): number {
   return n;
 }
 
-function newParser(onRecord: (fields: string[]) => void, onBad: (reason: string, raw: string) => void): Parser {
+function newParser(delimiter: string, onRecord: (fields: string[]) => void, onBad: (reason: string, raw: string) => void): Parser {
   const parser = parse({
     bom: true,
+    delimiter,
     relax_quotes: true, // a stray quote inside a field is kept as text rather than derailing the rest of the file
     relax_column_count: true, // column count is checked per record so a short row is reported, not fatal
     skip_records_with_error: true,
@@ -64,7 +67,25 @@ function isEmptyLine(fields: string[]): boolean {
  * Yields the header (first non-empty record) and then batches of records.
  * `skip` drops that many data records first (resuming an import after its last committed batch).
  */
-export async function* readCsvBatches(path: string, opts: { batchSize: number; skip?: number }): AsyncGenerator<CsvBatch & { header: string[] | null }> {
+/**
+ * A UTF-8 file that is not UTF-8 throughout: bytes the decoder could not read became U+FFFD. The
+ * format was detected from the first megabyte; a Windows-1252 name further down would otherwise
+ * be stored with its letters replaced, so the row is rejected and says why.
+ */
+const NOT_UTF8 = 'This row is not valid UTF-8 text: the file may be in another encoding (choose it, e.g. windows-1252, and import again)';
+
+export async function* readCsvBatches(
+  path: string,
+  opts: { batchSize: number; skip?: number; format?: CsvFormat },
+): AsyncGenerator<CsvBatch & { header: string[] | null }> {
+  const format = opts.format ?? (await sniffCsvFormat(path));
+  // UTF-8 goes to the parser as bytes (no decoding pass of our own); other encodings through a
+  // streaming TextDecoder, and the parser then counts UTF-8 bytes of decoded text: positions are
+  // scaled back to the file's bytes for progress.
+  const decoder = format.encoding === 'utf-8' ? null : new TextDecoder(format.encoding);
+  let fileBytes = 0;
+  let decodedBytes = 0;
+  const filePosition = (parsed: number) => (decoder && decodedBytes > 0 ? Math.round((parsed * fileBytes) / decodedBytes) : parsed);
   let header: string[] | null = null;
   let nextLine = 1;
   let toSkip = opts.skip ?? 0;
@@ -77,6 +98,7 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
   let parserRef: Parser | null = null;
 
   const parser: Parser = newParser(
+    CSV_DELIMITERS[format.delimiter],
     (fields) => {
       const line = nextLine;
       nextLine += 1 + recordNewlines(fields);
@@ -89,8 +111,12 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
         toSkip--;
         return;
       }
+      if (!decoder && fields.some((f) => f.includes('\uFFFD'))) {
+        bad.push({ line, reason: NOT_UTF8, raw: fields.join(CSV_DELIMITERS[format.delimiter]) });
+        return;
+      }
       records.push({ line, fields });
-      recordEnds.push(parserRef ? parserRef.info.bytes : 0);
+      recordEnds.push(filePosition(parserRef ? parserRef.info.bytes : 0));
     },
     (reason, raw) => {
       const line = nextLine;
@@ -110,7 +136,13 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
   try {
     for await (const chunk of file as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
-      if (!parser.write(chunk)) await Promise.race([new Promise((r) => parser.once('drain', r)), failed]);
+      let input: Buffer | string = chunk;
+      if (decoder) {
+        input = decoder.decode(chunk, { stream: true });
+        fileBytes += chunk.length;
+        decodedBytes += Buffer.byteLength(input);
+      }
+      if (!parser.write(input)) await Promise.race([new Promise((r) => parser.once('drain', r)), failed]);
       for (;;) {
         if (records.length < opts.batchSize) break;
         const all = records;
@@ -122,6 +154,10 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
         yield { header, records: all.slice(0, opts.batchSize), bad: badNow, bytesRead: reached };
       }
     }
+    if (decoder) {
+      const rest = decoder.decode();
+      if (rest) parser.write(rest);
+    }
     parser.end();
     await Promise.race([new Promise((r) => parser.once('end', r)), failed]);
     // Always a final batch, possibly empty, so an empty file still reports its (missing) header.
@@ -132,8 +168,8 @@ export async function* readCsvBatches(path: string, opts: { batchSize: number; s
 }
 
 /** Reads only the header and the first `n` records (for the upload preview). */
-export async function previewCsv(path: string, n: number): Promise<{ header: string[]; rows: CsvRecord[] }> {
-  for await (const batch of readCsvBatches(path, { batchSize: n })) {
+export async function previewCsv(path: string, n: number, format?: CsvFormat): Promise<{ header: string[]; rows: CsvRecord[] }> {
+  for await (const batch of readCsvBatches(path, { batchSize: n, format })) {
     return { header: batch.header ?? [], rows: batch.records.slice(0, n) };
   }
   return { header: [], rows: [] };

@@ -5,7 +5,7 @@ import { ValidationError } from '../platform/errors.ts';
 import { decodeCursor, defineRoutes, encodeCursor, route, type RouteDef } from '../platform/http.ts';
 import { csvCell, exportCsv } from './export.ts';
 import * as s from './schema.ts';
-import { createImport, getImport, listImports, receiveUpload, rejectionRows, startImport } from './service.ts';
+import { createImport, getImport, listImports, receiveUpload, rejectionRows, setImportFormat, startImport } from './service.ts';
 import type { ImportKind } from './tables.ts';
 
 // CSV import (upload → preview and suggested mapping → start a background job → poll progress
@@ -38,7 +38,7 @@ const exportRoutes: RouteDef[] = (['people', 'companies', 'orders'] as ImportKin
 export const importsRoutes = defineRoutes([
   route({
     method: 'POST', url: '/api/v1/imports', tag: TAG, roles: WRITE_CUSTOMERS, raw: true, query: s.uploadQuery, status: 201,
-    summary: 'Upload a CSV file (Content-Type: text/csv) to import; answers headers, a preview and a suggested mapping',
+    summary: 'Upload a CSV file (Content-Type: text/csv) to import; answers the detected encoding and separator, headers, a preview and a suggested mapping',
     handler: async (ctx, { query }) => {
       const body = ctx.req.body;
       if (!(body instanceof Readable)) {
@@ -52,9 +52,19 @@ export const importsRoutes = defineRoutes([
         bytes: file.bytes,
         fileName: query.name ?? null,
         createdBy: ctx.auth.userId,
+        format: { encoding: query.encoding, delimiter: query.delimiter },
       });
-      await ctx.audit({ action: 'import.upload', entity: 'import', entityId: out.id, after: { kind: query.kind, bytes: file.bytes, headers: out.headers } });
+      await ctx.audit({ action: 'import.upload', entity: 'import', entityId: out.id, after: { kind: query.kind, bytes: file.bytes, headers: out.headers, format: out.format } });
       return ctx.reply.code(201).send(out);
+    },
+  }),
+  route({
+    method: 'POST', url: '/api/v1/imports/:id/format', tag: TAG, roles: WRITE_CUSTOMERS, params: s.importParams, body: s.formatBody,
+    summary: 'Read an uploaded file again with another encoding or separator (what is left out is detected); answers headers, a preview and a suggested mapping',
+    handler: async (ctx, { params, body }) => {
+      const out = await setImportFormat(ctx.db, { workspaceId: ctx.auth.workspaceId, id: params.id, format: body });
+      await ctx.audit({ action: 'import.format', entity: 'import', entityId: params.id, after: { format: out.format, headers: out.headers } });
+      return out;
     },
   }),
   route({

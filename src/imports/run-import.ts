@@ -4,6 +4,7 @@ import { recomputeOrderFiguresForWorkspace } from '../orders/figures.ts';
 import type { Engine } from '../platform/db.ts';
 import { NotFound } from '../platform/errors.ts';
 import { inBatchTransaction, profile, type BatchTx } from './batch-db.ts';
+import { sniffCsvFormat, storedFormat } from './csv-format.ts';
 import { readCsvBatches, type CsvBatch, type CsvRecord } from './csv-reader.ts';
 import { loadContactBatch } from './load-contacts.ts';
 import { loadOrderBatch } from './load-orders.ts';
@@ -210,7 +211,7 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
   let older: Running | null = null;
   try {
     let mapping: ReturnType<typeof resolveMapping> | null = null;
-    for await (const batch of readCsvBatches(imp.file_path, { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE[engine.kind], skip: counts.rowsDone })) {
+    for await (const batch of readCsvBatches(imp.file_path, { batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE[engine.kind], skip: counts.rowsDone, format: await sniffCsvFormat(imp.file_path, storedFormat(imp.csv_format)) })) {
       if (!batch.header) break;
       mapping ??= resolveMapping(kind, batch.header, (imp.mapping ?? {}) as Record<string, string>, new Set(attributeDefs.keys()));
       // Validation of this batch overlapped the database work of the batches before it.

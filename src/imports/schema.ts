@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { csvFormatChoice } from './csv-format.ts';
 
 // Request shapes for the import and export endpoints.
 
 export const importKind = z.enum(['people', 'companies', 'orders']);
 
-export const uploadQuery = z.object({ kind: importKind, name: z.string().max(255).optional() }).strict();
+/** The file's encoding and separator may be given; what is left out is detected from the file. */
+export const uploadQuery = z.object({ kind: importKind, name: z.string().max(255).optional(), ...csvFormatChoice.shape }).strict();
+
+export const formatBody = csvFormatChoice;
 
 export const importParams = z.object({ id: z.uuid('Expected an import id') }).strict();
 

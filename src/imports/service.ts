@@ -9,6 +9,7 @@ import { loadConfig } from '../platform/config.ts';
 import { Conflict, NotFound, PayloadTooLarge, ValidationError } from '../platform/errors.ts';
 import type { Executor } from '../platform/http.ts';
 import { enqueueJob } from '../platform/jobs.ts';
+import { detectEncoding, sniffCsvFormat, type CsvFormatChoice } from './csv-format.ts';
 import { previewCsv } from './csv-reader.ts';
 import { resolveMapping, suggestMapping } from './mapping.ts';
 import type { ImportKind, ImportsTables } from './tables.ts';
@@ -23,8 +24,12 @@ export function uploadsDir(): string {
   return dir;
 }
 
-/** A file that is not text: NUL bytes never occur in a UTF-8 CSV (a zip, an image, an .xlsx do have them). */
+/**
+ * A file that is not text: NUL bytes never occur in a CSV in UTF-8 or a single-byte encoding (a
+ * zip, an image, an .xlsx do have them). UTF-16 text is half NULs, and announces itself with a BOM.
+ */
 function looksBinary(chunk: Buffer): boolean {
+  if (detectEncoding(chunk.subarray(0, 4)).startsWith('utf-16')) return false;
   return chunk.subarray(0, 8192).includes(0);
 }
 
@@ -65,14 +70,22 @@ async function attributeKeys(db: Executor, workspaceId: string, kind: ImportKind
     .execute();
 }
 
-export async function createImport(
-  db: Executor,
-  input: { workspaceId: string; kind: ImportKind; path: string; bytes: number; fileName?: string | null; createdBy?: string | null },
-) {
-  const { header, rows } = await previewCsv(input.path, 10);
+/** Header, first rows and suggested mapping of an uploaded file, read in its format. */
+async function previewImport(db: Executor, workspaceId: string, kind: ImportKind, path: string, choice: CsvFormatChoice) {
+  const format = await sniffCsvFormat(path, choice);
+  const { header, rows } = await previewCsv(path, 10, format);
   if (header.length === 0 || header.every((h) => h === '')) {
     throw new ValidationError('The file is empty: expected a header row and data rows', { file: ['Empty file'] });
   }
+  const suggestedMapping = suggestMapping(kind, header, await attributeKeys(db, workspaceId, kind));
+  return { format, headers: header, preview: rows.map((r) => ({ line: r.line, values: r.fields })), suggestedMapping };
+}
+
+export async function createImport(
+  db: Executor,
+  input: { workspaceId: string; kind: ImportKind; path: string; bytes: number; fileName?: string | null; createdBy?: string | null; format?: CsvFormatChoice },
+) {
+  const read = await previewImport(db, input.workspaceId, input.kind, input.path, input.format ?? {});
   const row = await db
     .insertInto('imports')
     .values({
@@ -81,14 +94,31 @@ export async function createImport(
       file_path: input.path,
       file_name: input.fileName ?? null,
       file_bytes: input.bytes,
-      headers: header,
+      headers: read.headers,
+      csv_format: JSON.stringify(read.format),
       extra: '{}',
       created_by: input.createdBy ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const suggestedMapping = suggestMapping(input.kind, header, await attributeKeys(db, input.workspaceId, input.kind));
-  return { id: row.id, kind: input.kind, headers: header, preview: rows.map((r) => ({ line: r.line, values: r.fields })), suggestedMapping };
+  return { id: row.id, kind: input.kind, ...read };
+}
+
+/**
+ * Reads an uploaded file again with another encoding or separator (the detection guessed wrong):
+ * the file stays where it is, only how it is read changes. What the choice leaves out is detected.
+ */
+export async function setImportFormat(db: Executor, input: { workspaceId: string; id: string; format: CsvFormatChoice }) {
+  const imp = await findImport(db, input.workspaceId, input.id);
+  if (imp.state !== 'uploaded') throw new Conflict(`This import is already ${imp.state}`);
+  const read = await previewImport(db, input.workspaceId, imp.kind, imp.file_path, input.format);
+  await db
+    .updateTable('imports')
+    .set({ headers: read.headers, csv_format: JSON.stringify(read.format), updated_at: new Date() })
+    .where('workspace_id', '=', input.workspaceId)
+    .where('id', '=', imp.id)
+    .execute();
+  return { id: imp.id, kind: imp.kind, ...read };
 }
 
 async function findImport(db: Executor, workspaceId: string, id: string): Promise<ImportRow> {
@@ -135,6 +165,7 @@ export function importView(r: ImportRow) {
     state: r.state,
     fileName: r.file_name,
     headers: r.headers,
+    format: r.csv_format,
     mapping: r.mapping,
     error: r.error,
     createdAt: r.created_at,

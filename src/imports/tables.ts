@@ -16,6 +16,8 @@ export interface ImportsTables {
     file_bytes: Generated<Count>;
     headers: Generated<string[]>;
     mapping: Json<Record<string, string>> | null;
+    /** migrations/0022: the encoding and separator chosen or detected at upload (csv-format.ts). */
+    csv_format: Json<{ encoding?: string; delimiter?: string }> | null;
     state: Generated<ImportState>;
     job_id: string | null;
     rows_done: Generated<Count>;

@@ -10,10 +10,10 @@ import { importJobHandlers } from './jobs.ts';
 
 const log = createLogger('silent');
 
-export async function upload(env: TestEnv, ws: { headers: Record<string, string> }, kind: string, csv: string | Buffer, contentType = 'text/csv') {
+export async function upload(env: TestEnv, ws: { headers: Record<string, string> }, kind: string, csv: string | Buffer, contentType = 'text/csv', query = '') {
   return env.app.inject({
     method: 'POST',
-    url: `/api/v1/imports?kind=${kind}`,
+    url: `/api/v1/imports?kind=${kind}${query}`,
     headers: { ...ws.headers, 'content-type': contentType },
     payload: csv,
   });

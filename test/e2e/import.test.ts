@@ -72,3 +72,37 @@ browserTest(env, 'a people CSV with two bad rows imports the good ones and offer
   assert.deepEqual(sara.items[0]?.externalIds, ['csv:A-3'], 'a bare id from a CSV gets the csv: source');
   assert.deepEqual(sara.items[0]?.phones, ['+358403334444']);
 });
+
+// As Excel saves "CSV" on a Finnish computer: Windows-1252 bytes, semicolons, CRLF.
+const CP1252: Record<string, number> = { ä: 0xe4, ö: 0xf6, å: 0xe5, Ä: 0xc4 };
+const EXCEL = Buffer.from(
+  [...'Etunimi;Sukunimi;Sähköposti\r\nMatti;Mäkinen;matti.makinen@example.test\r\nÄiti;Pöllö;aiti.pollo@example.test\r\n'].map((c) => CP1252[c] ?? c.charCodeAt(0)),
+);
+
+browserTest(env, 'a Finnish Excel file is read with its separator and letters, and a wrong choice shows in the preview', async (page) => {
+  await env().signIn();
+  await page.goto(`${env().url}/imports`);
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'asiakkaat.csv', mimeType: 'text/csv', buffer: EXCEL });
+  await page.getByRole('button', { name: 'Upload and preview' }).click();
+  await page.getByRole('heading', { name: 'Which column holds what?' }).waitFor();
+  assert.equal(await page.getByLabel('Encoding').inputValue(), 'windows-1252');
+  assert.equal(await page.getByLabel('Separator').inputValue(), 'semicolon');
+  const preview = page.getByRole('table', { name: 'Which column holds what?' });
+  await preview.getByRole('cell', { name: 'Mäkinen' }).waitFor();
+  assert.equal(await page.getByRole('combobox', { name: 'Field for column Sähköposti' }).inputValue(), 'email');
+
+  // Read with commas, the whole line is one column; back to semicolons, three again.
+  await page.getByLabel('Separator').selectOption({ label: 'Comma (,)' });
+  await preview.getByRole('cell', { name: 'Matti;Mäkinen;matti.makinen@example.test' }).waitFor();
+  assert.equal(await preview.locator('thead th').count(), 1);
+  await page.getByLabel('Separator').selectOption('semicolon');
+  await preview.getByRole('cell', { name: 'Pöllö' }).waitFor();
+  assert.equal(await preview.locator('thead th').count(), 3);
+  await page.getByRole('combobox', { name: 'Field for column Etunimi' }).selectOption('firstName');
+  await page.getByRole('combobox', { name: 'Field for column Sukunimi' }).selectOption('lastName');
+
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByTestId('import-progress').getByText('Finished').waitFor({ timeout: 60_000 });
+  const found = await env().api<{ items: Array<{ name: string }> }>('GET', '/people?search=aiti.pollo%40example.test');
+  assert.deepEqual(found.items.map((p) => p.name), ['Äiti Pöllö']);
+});

@@ -5,8 +5,9 @@ import { ApiError, get, post } from '../api/client.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, PageHeader } from '../ui/states.tsx';
 import { useCanWriteCustomers } from '../auth/session.tsx';
+import { FileFormat } from './FileFormat.tsx';
 import { RecentImports } from './RecentImports.tsx';
-import { FIELDS, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
+import { FIELDS, type CsvFormat, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
 
 async function uploadCsv(kind: ImportKind, file: File): Promise<UploadedImport> {
   const q = new URLSearchParams({ kind, name: file.name.slice(0, 200) });
@@ -25,14 +26,12 @@ export default function ImportWizard() {
   const [busy, setBusy] = useState(false);
   const canWrite = useCanWriteCustomers();
 
-  async function doUpload() {
-    if (!file) return;
+  /** One request at a time: the buttons wait, and its error replaces the last one. */
+  async function busyWith(work: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
-      const up = await uploadCsv(kind, file);
-      setUpload(up);
-      setMapping(up.suggestedMapping);
+      await work();
     } catch (e) {
       setError(e);
     } finally {
@@ -40,20 +39,21 @@ export default function ImportWizard() {
     }
   }
 
-  async function start() {
-    if (!upload) return;
-    setBusy(true);
-    setError(null);
-    try {
+  /** An upload, or the same upload read in another format: the preview and guesses start over. */
+  function showUpload(up: UploadedImport) {
+    setUpload(up);
+    setMapping(up.suggestedMapping);
+  }
+
+  const doUpload = () => file && busyWith(async () => showUpload(await uploadCsv(kind, file)));
+  const changeFormat = (format: CsvFormat) => upload && busyWith(async () => showUpload(await post<UploadedImport>(`/imports/${upload.id}/format`, format)));
+  const start = () =>
+    upload &&
+    busyWith(async () => {
       const clean = Object.fromEntries(Object.entries(mapping).filter(([, f]) => f));
       await post(`/imports/${upload.id}/start`, { mapping: clean });
       setJobId(upload.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   function reset() {
     setUpload(null);
@@ -117,10 +117,11 @@ export default function ImportWizard() {
 
       {upload && !jobId && (
         <div className="space-y-4">
+          <FileFormat format={upload.format} busy={busy} onChange={(f) => void changeFormat(f)} />
           <div className="card overflow-x-auto p-4">
-            <h2 className="mb-2 font-semibold">{t('import.mapTitle')}</h2>
+            <h2 id="import-map-title" className="mb-2 font-semibold">{t('import.mapTitle')}</h2>
             <p className="mb-3 text-sm text-slate-600">{t('import.mapHint')}</p>
-            <table className="table">
+            <table className="table" aria-labelledby="import-map-title">
               <thead>
                 <tr>
                   {upload.headers.map((h, i) => (

@@ -1,8 +1,17 @@
 export type ImportKind = 'people' | 'companies' | 'orders';
 
+/** Mirrors src/imports/csv-format.ts: how the server reads an uploaded file. */
+export const CSV_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'windows-1251'] as const;
+export const CSV_DELIMITERS = ['comma', 'semicolon', 'tab', 'pipe'] as const;
+export interface CsvFormat {
+  encoding: (typeof CSV_ENCODINGS)[number];
+  delimiter: (typeof CSV_DELIMITERS)[number];
+}
+
 export interface UploadedImport {
   id: string;
   kind: ImportKind;
+  format: CsvFormat;
   headers: string[];
   preview: Array<{ line: number; values: string[] }>;
   suggestedMapping: Record<string, string>;
