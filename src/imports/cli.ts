@@ -39,7 +39,7 @@ function kindOf(raw: string | undefined, usage: string): ImportKind {
 const IMPORT_USAGE =
   'Usage: rapport import <people|companies|orders> <file.csv> [--map "CSV Column=field,..."] [--workspace ID]\n' +
   '         [--encoding utf-8|utf-16le|utf-16be|windows-1252|windows-1251] [--delimiter comma|semicolon|tab|pipe]  (detected when left out)';
-const EXPORT_USAGE = 'Usage: rapport export <people|companies|orders> [--out file.csv] [--workspace ID]';
+const EXPORT_USAGE = 'Usage: rapport export <people|companies|orders> [--out file.csv] [--workspace ID] [--delimiter comma|semicolon|tab|pipe]';
 
 export interface ImportCommandResult {
   importId: string;
@@ -155,16 +155,18 @@ export async function runImportCommand(
 export async function runExportCommand(engine: Engine, args: string[], stdout: Writable): Promise<{ path: string | null }> {
   const { values, positionals } = parseArgs({
     args,
-    options: { out: { type: 'string' }, workspace: { type: 'string' } },
+    options: { out: { type: 'string' }, workspace: { type: 'string' }, delimiter: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   const kind = kindOf(positionals[0], EXPORT_USAGE);
   if (positionals.length > 1) throw new Error(EXPORT_USAGE);
+  const choice = csvFormatChoice.safeParse({ delimiter: values.delimiter });
+  if (!choice.success) throw new Error(`--delimiter: ${choice.error.issues[0]?.message}\n${EXPORT_USAGE}`);
   const workspaceId = await resolveWorkspace(engine.db, values.workspace);
   const path = values.out ? resolve(values.out) : null;
   const out = path ? createWriteStream(path) : stdout;
-  for await (const chunk of exportCsv(engine.db, workspaceId, kind)) {
+  for await (const chunk of exportCsv(engine.db, workspaceId, kind, choice.data.delimiter)) {
     if (!out.write(chunk)) await once(out, 'drain');
   }
   if (path) {

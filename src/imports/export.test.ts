@@ -54,6 +54,28 @@ forEachEngine('CSV export', (env) => {
     assert.deepEqual(evil.tags, ['-danger', '+cmd']);
   });
 
+  it('exports with semicolons for spreadsheets that expect them, and that file re-imports to the same people', async () => {
+    const a = await env().workspace();
+    const b = await env().workspace();
+    for (const w of [a, b]) await defineAttribute(env(), w.workspaceId, 'tier', 'choice', ['gold', 'silver']);
+    await importCsv(env(), a, 'people', PEOPLE);
+    const csv = await exportBody(env(), a.headers, 'people.csv?delimiter=semicolon');
+    const rows: string[][] = parse(csv, { bom: true, delimiter: ';' });
+    assert.equal(rows[0][0], 'First name');
+    const anna = rows.find((r) => r.includes('anna@example.com'))!;
+    assert.ok(anna.includes('vip;newsletter'), 'a list inside a cell is quoted, not split');
+    const done = await importCsv(env(), b, 'people', csv);
+    assert.equal(done.format.delimiter, 'semicolon');
+    assert.equal(done.counts.rejected, 0, JSON.stringify(done));
+    const strip = (rows: Awaited<ReturnType<typeof people>>) => rows.map(({ id, company_id, ...rest }) => rest);
+    assert.deepEqual(strip(await people(env(), b.workspaceId)), strip(await people(env(), a.workspaceId)));
+    const bad = await env().app.inject({ method: 'GET', url: '/api/v1/exports/people.csv?delimiter=%3B', headers: a.headers });
+    assert.equal(bad.statusCode, 400);
+    assert.ok(bad.json().error.fields['query.delimiter'], bad.body);
+    const unknown = await env().app.inject({ method: 'GET', url: '/api/v1/exports/people.csv?format=xlsx', headers: a.headers });
+    assert.equal(unknown.statusCode, 400);
+  });
+
   it('exports orders with their lines, which re-import into a fresh workspace', async () => {
     const a = await env().workspace();
     const b = await env().workspace();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/http.ts';
+import { CSV_DELIMITERS, type CsvDelimiterName } from './csv-format.ts';
 import type { ImportKind } from './tables.ts';
 
 // CSV exports, streamed in keyset pages so a million contacts never sit in memory.
@@ -19,14 +20,20 @@ export function neutralise(v: string): string {
   return FORMULA_START.test(v) ? `'${v}` : v;
 }
 
-export function csvCell(v: unknown): string {
+export function csvCell(v: unknown, sep = ','): string {
   if (v === null || v === undefined) return '';
   const s = neutralise(v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /["\r\n]/.test(s) || s.includes(sep) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvRow(values: unknown[]): string {
-  return values.map(csvCell).join(',') + '\r\n';
+/**
+ * Rows separated by the chosen character: a spreadsheet in a locale whose decimal mark is ','
+ * (Finnish, Norwegian, Russian, German Excel) opens a comma file as one column per row, a
+ * semicolon file as columns.
+ */
+function rowWriter(delimiter: CsvDelimiterName): (values: unknown[]) => string {
+  const sep = CSV_DELIMITERS[delimiter];
+  return (values) => values.map((v) => csvCell(v, sep)).join(sep) + '\r\n';
 }
 
 /** UTF-8 byte order mark: spreadsheets then read Cyrillic and Persian names correctly. */
@@ -34,12 +41,15 @@ const BOM = '\uFEFF';
 
 const dateOnly = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d == null ? null : String(d).slice(0, 10));
 
-export async function* exportCsv(db: Executor, workspaceId: string, kind: ImportKind): AsyncGenerator<string> {
-  if (kind === 'orders') yield* exportOrders(db, workspaceId);
-  else yield* exportContacts(db, workspaceId, kind);
+export async function* exportCsv(db: Executor, workspaceId: string, kind: ImportKind, delimiter: CsvDelimiterName = 'comma'): AsyncGenerator<string> {
+  const csvRow = rowWriter(delimiter);
+  if (kind === 'orders') yield* exportOrders(db, workspaceId, csvRow);
+  else yield* exportContacts(db, workspaceId, kind, csvRow);
 }
 
-async function* exportContacts(db: Executor, workspaceId: string, kind: 'people' | 'companies'): AsyncGenerator<string> {
+type RowWriter = ReturnType<typeof rowWriter>;
+
+async function* exportContacts(db: Executor, workspaceId: string, kind: 'people' | 'companies', csvRow: RowWriter): AsyncGenerator<string> {
   const defs = await db
     .selectFrom('attribute_definitions')
     .select('key')
@@ -94,7 +104,7 @@ async function* exportContacts(db: Executor, workspaceId: string, kind: 'people'
   }
 }
 
-async function* exportOrders(db: Executor, workspaceId: string): AsyncGenerator<string> {
+async function* exportOrders(db: Executor, workspaceId: string, csvRow: RowWriter): AsyncGenerator<string> {
   yield BOM + csvRow(['Order number', 'Ordered at', 'Status', 'Currency', 'Customer email', 'Customer phone', 'Customer ID', 'SKU', 'Product', 'Quantity', 'Unit price (minor)']);
   let after: { at: string; id: string } | null = null;
   for (;;) {

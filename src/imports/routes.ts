@@ -30,8 +30,8 @@ function csvDownload(reply: import('fastify').FastifyReply, name: string, body: 
 
 const exportRoutes: RouteDef[] = (['people', 'companies', 'orders'] as ImportKind[]).map((kind) =>
   route({
-    method: 'GET', url: `/api/v1/exports/${kind}.csv`, tag: TAG, summary: `Export all ${kind} as CSV (streamed)`, roles: READ_ANY, raw: true,
-    handler: async (ctx) => csvDownload(ctx.reply, `${kind}.csv`, exportCsv(ctx.db, ctx.auth.workspaceId, kind)),
+    method: 'GET', url: `/api/v1/exports/${kind}.csv`, tag: TAG, summary: `Export all ${kind} as CSV (streamed; ?delimiter=semicolon for spreadsheets whose decimal mark is a comma)`, roles: READ_ANY, raw: true, query: s.exportQuery,
+    handler: async (ctx, { query }) => csvDownload(ctx.reply, `${kind}.csv`, exportCsv(ctx.db, ctx.auth.workspaceId, kind, query.delimiter)),
   }),
 );
 

@@ -28,4 +28,7 @@ export const listQuery = z
   })
   .strict();
 
+/** Comma by default; semicolon for spreadsheets whose decimal mark is a comma. */
+export const exportQuery = z.object({ delimiter: csvFormatChoice.shape.delimiter }).strict();
+
 export const exportParams = z.object({ file: z.enum(['people.csv', 'companies.csv', 'orders.csv']) }).strict();

@@ -85,18 +85,19 @@ browserTest(env, 'a Finnish Excel file is read with its separator and letters, a
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'asiakkaat.csv', mimeType: 'text/csv', buffer: EXCEL });
   await page.getByRole('button', { name: 'Upload and preview' }).click();
   await page.getByRole('heading', { name: 'Which column holds what?' }).waitFor();
-  assert.equal(await page.getByLabel('Encoding').inputValue(), 'windows-1252');
-  assert.equal(await page.getByLabel('Separator').inputValue(), 'semicolon');
+  const format = page.getByRole('group', { name: 'How the file is read' });
+  assert.equal(await format.getByLabel('Encoding').inputValue(), 'windows-1252');
+  assert.equal(await format.getByLabel('Separator').inputValue(), 'semicolon');
   const preview = page.getByRole('table', { name: 'Which column holds what?' });
   await preview.getByRole('cell', { name: 'Mäkinen' }).waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Field for column Sähköposti' }).inputValue(), 'email');
 
   // Read with commas, the whole line is one column; back to semicolons, three again.
-  await page.getByLabel('Separator').selectOption({ label: 'Comma (,)' });
+  await format.getByLabel('Separator').selectOption({ label: 'Comma (,)' });
   await preview.getByRole('cell', { name: 'Matti;Mäkinen;matti.makinen@example.test' }).waitFor();
   assert.equal(await preview.locator('thead th').count(), 1);
-  await page.getByLabel('Separator').selectOption('semicolon');
-  await preview.getByRole('cell', { name: 'Pöllö' }).waitFor();
+  await format.getByLabel('Separator').selectOption('semicolon');
+  await preview.getByRole('cell', { name: 'Pöllö', exact: true }).waitFor();
   assert.equal(await preview.locator('thead th').count(), 3);
   await page.getByRole('combobox', { name: 'Field for column Etunimi' }).selectOption('firstName');
   await page.getByRole('combobox', { name: 'Field for column Sukunimi' }).selectOption('lastName');
@@ -105,4 +106,17 @@ browserTest(env, 'a Finnish Excel file is read with its separator and letters, a
   await page.getByTestId('import-progress').getByText('Finished').waitFor({ timeout: 60_000 });
   const found = await env().api<{ items: Array<{ name: string }> }>('GET', '/people?search=aiti.pollo%40example.test');
   assert.deepEqual(found.items.map((p) => p.name), ['Äiti Pöllö']);
+});
+
+browserTest(env, 'the people export downloads with semicolons for a spreadsheet that expects them', async (page) => {
+  await env().signIn();
+  await env().api('POST', '/people', { firstName: 'Åse', lastName: 'Løvås', emails: ['ase.lovas@example.test'], tags: ['vip', 'nordic'] });
+  await page.goto(`${env().url}/imports`);
+  const exports = page.getByRole('region', { name: 'Export' });
+  await exports.getByLabel('Separator').selectOption('semicolon');
+  const [download] = await Promise.all([page.waitForEvent('download'), exports.getByRole('link', { name: 'People (CSV)' }).click()]);
+  assert.equal(download.suggestedFilename(), 'people.csv');
+  const text = (await readFile(await download.path())).toString('utf8');
+  assert.ok(text.startsWith('\uFEFFFirst name;Last name;Email;'), text.slice(0, 80));
+  assert.match(text, /\r\nÅse;Løvås;ase\.lovas@example\.test;.*;"vip;nordic";/);
 });

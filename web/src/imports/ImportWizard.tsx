@@ -5,6 +5,7 @@ import { ApiError, get, post } from '../api/client.ts';
 import { formatNumber } from '../i18n/format.ts';
 import { ErrorNotice, PageHeader } from '../ui/states.tsx';
 import { useCanWriteCustomers } from '../auth/session.tsx';
+import { ExportLinks } from './ExportLinks.tsx';
 import { FileFormat } from './FileFormat.tsx';
 import { RecentImports } from './RecentImports.tsx';
 import { FIELDS, type CsvFormat, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
@@ -68,6 +69,7 @@ export default function ImportWizard() {
       <>
         <PageHeader title={t('import.title')} />
         <ErrorNotice error={new Error(t('common.readOnlyCustomers'))} />
+        <ExportLinks />
       </>
     );
   return (
@@ -170,6 +172,7 @@ export default function ImportWizard() {
 
       {jobId && <ImportProgress id={jobId} onAnother={reset} />}
       <RecentImports />
+      <ExportLinks />
     </>
   );
 }
