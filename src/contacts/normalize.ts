@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { calendarDate, dateExample, type DateOrder } from './dates.ts';
 import type { AttributeType } from './tables.ts';
 
 // Shared by the API and the CSV importer so that a value is accepted or refused the same way
@@ -32,8 +33,11 @@ export interface AttributeDefinition {
   choices: string[] | null;
 }
 
-/** Coerces one custom attribute value to its defined type; strings (from CSV) are accepted too. */
-export function checkAttribute(def: AttributeDefinition, raw: unknown): Checked<string | number | boolean | null> {
+/**
+ * Coerces one custom attribute value to its defined type; strings (from CSV) are accepted too.
+ * `dateOrder` (the importer) also reads local dates such as 31.12.2024.
+ */
+export function checkAttribute(def: AttributeDefinition, raw: unknown, dateOrder?: DateOrder): Checked<string | number | boolean | null> {
   if (raw === null || raw === undefined || raw === '') return { ok: true, value: null };
   switch (def.type) {
     case 'text':
@@ -53,10 +57,9 @@ export function checkAttribute(def: AttributeDefinition, raw: unknown): Checked<
     }
     case 'date': {
       const s = String(raw).trim();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s + 'T00:00:00Z'))) {
-        return { ok: false, reason: `${def.key}: expected a date YYYY-MM-DD, got ${s}` };
-      }
-      return { ok: true, value: s };
+      const date = calendarDate(s, dateOrder);
+      if (date === null) return { ok: false, reason: `${def.key}: expected a date ${dateOrder ? dateExample(dateOrder) : 'YYYY-MM-DD'}, got ${s}` };
+      return { ok: true, value: date };
     }
     case 'choice': {
       const s = String(raw);
@@ -67,12 +70,9 @@ export function checkAttribute(def: AttributeDefinition, raw: unknown): Checked<
 }
 
 /** A date of birth: a real calendar date, not in the future. */
-export function checkBirthday(raw: string): Checked<string> {
-  const s = raw.trim();
-  const t = Date.parse(s + 'T00:00:00Z');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) {
-    return { ok: false, reason: `Birthday must be a date YYYY-MM-DD, got ${raw}` };
-  }
-  if (t > Date.now()) return { ok: false, reason: 'Birthday is in the future' };
-  return { ok: true, value: s };
+export function checkBirthday(raw: string, dateOrder?: DateOrder): Checked<string> {
+  const date = calendarDate(raw, dateOrder);
+  if (date === null) return { ok: false, reason: `Birthday must be a date ${dateOrder ? dateExample(dateOrder) : 'YYYY-MM-DD'}, got ${raw}` };
+  if (Date.parse(`${date}T00:00:00Z`) > Date.now()) return { ok: false, reason: 'Birthday is in the future' };
+  return { ok: true, value: date };
 }

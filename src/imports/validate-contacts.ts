@@ -1,3 +1,4 @@
+import { dateOrderFor } from '../contacts/dates.ts';
 import { checkAttribute, checkBirthday, normalizeEmail, normalizePhone, type AttributeDefinition } from '../contacts/normalize.ts';
 import type { CsvRecord } from './csv-reader.ts';
 import type { ResolvedMapping } from './mapping.ts';
@@ -154,7 +155,7 @@ export function validateContact(ctx: ContactContext, rec: CsvRecord): ContactRow
   let birthday: string | null = null;
   const b = get('birthday');
   if (b !== null) {
-    const r = checkBirthday(b);
+    const r = checkBirthday(b, dateOrderFor(ctx.defaultCountry));
     if (!r.ok) return r.reason;
     birthday = r.value;
   }
@@ -167,7 +168,7 @@ export function validateContact(ctx: ContactContext, rec: CsvRecord): ContactRow
   for (const a of ctx.mapping.attributes) {
     const def = ctx.attributeDefs.get(a.key);
     if (!def) continue;
-    const r = checkAttribute(def, cell(f, a.index));
+    const r = checkAttribute(def, cell(f, a.index), dateOrderFor(ctx.defaultCountry));
     if (!r.ok) return r.reason;
     if (r.value !== null) attributes[a.key] = r.value;
   }

@@ -1,3 +1,4 @@
+import { calendarDate, dateExample, dateOrderFor, LOCAL_TIME, type DateOrder } from '../contacts/dates.ts';
 import { normalizeEmail, normalizePhone } from '../contacts/normalize.ts';
 import type { OrderStatus } from '../orders/tables.ts';
 import type { CsvRecord } from './csv-reader.ts';
@@ -30,10 +31,13 @@ export interface OrderContext {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
-/** ISO dates and date-times; a time without a zone is read as UTC. */
-export function parseOrderDate(raw: string): string | null {
+/**
+ * ISO dates and date-times, and (with `order`) dates as spreadsheets write them, with or without
+ * a time: 31.12.2024 14:30. A time without a zone is read as UTC either way.
+ */
+export function parseOrderDate(raw: string, order?: DateOrder): string | null {
   const m = DATE_RE.exec(raw);
-  if (!m) return null;
+  if (!m) return order ? localOrderDate(raw, order) : null;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
   const z = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${z}`;
@@ -43,6 +47,17 @@ export function parseOrderDate(raw: string): string | null {
   const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return null;
   return new Date(t).toISOString();
+}
+
+function localOrderDate(raw: string, order: DateOrder): string | null {
+  const [datePart, timePart, ...rest] = raw.trim().split(/\s+|T/);
+  if (rest.length > 0 || datePart === undefined) return null;
+  const date = calendarDate(datePart, order);
+  if (date === null) return null;
+  if (timePart === undefined) return `${date}T00:00:00.000Z`;
+  const t = LOCAL_TIME.exec(timePart);
+  if (!t || Number(t[1]) > 23 || Number(t[2]) > 59 || Number(t[3] ?? 0) > 59) return null;
+  return `${date}T${t[1].padStart(2, '0')}:${t[2]}:${t[3] ?? '00'}.000Z`;
 }
 
 const INT_RE = /^\d{1,15}$/;
@@ -82,8 +97,9 @@ export function validateOrderLine(ctx: OrderContext, rec: CsvRecord): OrderLineR
 
   const dateRaw = get('orderedAt');
   if (dateRaw === null) return 'Order date is empty';
-  const orderedAt = parseOrderDate(dateRaw);
-  if (!orderedAt) return `Order date must be YYYY-MM-DD or an ISO date-time, got ${dateRaw}`;
+  const order = dateOrderFor(ctx.defaultCountry);
+  const orderedAt = parseOrderDate(dateRaw, order);
+  if (!orderedAt) return `Order date must be a date (${dateExample(order)}), with a time if you like, or an ISO date-time; got ${dateRaw}`;
 
   const statusRaw = get('status');
   const status = (statusRaw === null ? 'ordered' : statusRaw.toLowerCase()) as OrderStatus;
