@@ -32,7 +32,7 @@ it('takes the month first only in countries that write it so', () => {
 it('stores a date attribute or birthday as ISO, and names the expected form when refusing one', () => {
   const def = { key: 'joined', type: 'date' as const, choices: null };
   assert.deepEqual(checkAttribute(def, '2024-02-30'), { ok: false, reason: 'joined: expected a date YYYY-MM-DD, got 2024-02-30' });
-  assert.deepEqual(checkAttribute(def, '5.3.2024', 'dmy'), { ok: true, value: '2024-03-05' });
+  assert.deepEqual(checkAttribute(def, '5.3.2024', { dateOrder: 'dmy', commaGroups: false }), { ok: true, value: '2024-03-05' });
   assert.deepEqual(checkBirthday('24.12.1975', 'dmy'), { ok: true, value: '1975-12-24' });
   const refused = checkBirthday('1975/12/24', 'dmy');
   assert.equal(refused.ok, false);

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { calendarDate, dateExample, type DateOrder } from './dates.ts';
+import { calendarDate, dateExample, dateOrderFor, type DateOrder } from './dates.ts';
+import { commaGroupsIn, localNumber } from './numbers.ts';
 import type { AttributeType } from './tables.ts';
 
 // Shared by the API and the CSV importer so that a value is accepted or refused the same way
@@ -33,11 +34,22 @@ export interface AttributeDefinition {
   choices: string[] | null;
 }
 
+/** How a spreadsheet in a country writes dates and numbers (the importer reads both forms). */
+export interface LocalForms {
+  dateOrder: DateOrder;
+  commaGroups: boolean;
+}
+
+export function localFormsFor(country: string): LocalForms {
+  return { dateOrder: dateOrderFor(country), commaGroups: commaGroupsIn(country) };
+}
+
 /**
  * Coerces one custom attribute value to its defined type; strings (from CSV) are accepted too.
- * `dateOrder` (the importer) also reads local dates such as 31.12.2024.
+ * With `local` (the importer) dates such as 31.12.2024 and numbers such as 1 234,50 are read too.
  */
-export function checkAttribute(def: AttributeDefinition, raw: unknown, dateOrder?: DateOrder): Checked<string | number | boolean | null> {
+export function checkAttribute(def: AttributeDefinition, raw: unknown, local?: LocalForms): Checked<string | number | boolean | null> {
+  const dateOrder = local?.dateOrder;
   if (raw === null || raw === undefined || raw === '') return { ok: true, value: null };
   switch (def.type) {
     case 'text':
@@ -45,7 +57,8 @@ export function checkAttribute(def: AttributeDefinition, raw: unknown, dateOrder
       if (raw.length > 10_000) return { ok: false, reason: `${def.key}: text longer than 10000 characters` };
       return { ok: true, value: raw };
     case 'number': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw !== 'string' || raw.trim() === '' ? NaN : local ? (localNumber(raw, local.commaGroups) ?? NaN) : Number(raw);
       return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, reason: `${def.key}: expected a number, got ${String(raw)}` };
     }
     case 'boolean': {

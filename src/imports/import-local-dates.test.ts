@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { forEachEngine } from '../../test/support/harness.ts';
 import { defineAttribute, importCsv, people, rejectionsCsv } from './test-helpers.ts';
 
-// Dates as a spreadsheet in the workspace's country writes them (src/contacts/dates.ts).
+// Dates and numbers as a spreadsheet in the workspace's country writes them (src/contacts/dates.ts, numbers.ts).
 
 forEachEngine('CSV import of dates written the local way', (env) => {
   it('reads birthdays and date fields day first in Finland, and refuses impossible ones with the expected form', async () => {
@@ -48,5 +48,19 @@ forEachEngine('CSV import of dates written the local way', (env) => {
     const orders = await env().engine.db.selectFrom('orders').select(['external_id', 'ordered_at']).where('workspace_id', '=', ws.workspaceId).orderBy('external_id').execute();
     assert.deepEqual(orders.map((o) => [o.external_id, new Date(o.ordered_at).toISOString()]), [['U1', '2024-12-31T14:30:00.000Z'], ['U2', '2025-02-01T00:00:00.000Z']]);
     assert.match(await rejectionsCsv(env(), ws, done.id), /Order date must be a date \(1980-12-31 or 12\/31\/1980\).*got 12\/31\/2024 25:00/);
+  });
+
+  it('reads number fields with a decimal comma and spaced thousands in Finland, and commas as thousands in the US', async () => {
+    const fi = await env().workspace();
+    await defineAttribute(env(), fi.workspaceId, 'spent', 'number');
+    const done = await importCsv(env(), fi, 'people', 'Name;Email;Spent\r\nA;a@example.fi;"1 234,50"\r\nB;b@example.fi;12,5\r\nC;c@example.fi;12 kg\r\n', { Name: 'firstName', Email: 'email', Spent: 'attr.spent' });
+    assert.equal(done.counts.rejected, 1, await rejectionsCsv(env(), fi, done.id));
+    assert.deepEqual((await people(env(), fi.workspaceId)).map((p) => p.attributes), [{ spent: 1234.5 }, { spent: 12.5 }]);
+    assert.match(await rejectionsCsv(env(), fi, done.id), /spent: expected a number, got 12 kg/);
+    const us = await env().workspace();
+    await env().engine.db.updateTable('workspaces').set({ default_country: 'US' }).where('id', '=', us.workspaceId).execute();
+    await defineAttribute(env(), us.workspaceId, 'spent', 'number');
+    await importCsv(env(), us, 'people', 'Name,Email,Spent\nA,a@example.com,"1,234"\nB,b@example.com,"1,234.5"\n', { Name: 'firstName', Email: 'email', Spent: 'attr.spent' });
+    assert.deepEqual((await people(env(), us.workspaceId)).map((p) => p.attributes), [{ spent: 1234 }, { spent: 1234.5 }]);
   });
 });

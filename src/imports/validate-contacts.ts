@@ -1,5 +1,4 @@
-import { dateOrderFor } from '../contacts/dates.ts';
-import { checkAttribute, checkBirthday, normalizeEmail, normalizePhone, type AttributeDefinition } from '../contacts/normalize.ts';
+import { checkAttribute, checkBirthday, localFormsFor, normalizeEmail, normalizePhone, type AttributeDefinition } from '../contacts/normalize.ts';
 import type { CsvRecord } from './csv-reader.ts';
 import type { ResolvedMapping } from './mapping.ts';
 
@@ -155,7 +154,7 @@ export function validateContact(ctx: ContactContext, rec: CsvRecord): ContactRow
   let birthday: string | null = null;
   const b = get('birthday');
   if (b !== null) {
-    const r = checkBirthday(b, dateOrderFor(ctx.defaultCountry));
+    const r = checkBirthday(b, localFormsFor(ctx.defaultCountry).dateOrder);
     if (!r.ok) return r.reason;
     birthday = r.value;
   }
@@ -168,7 +167,7 @@ export function validateContact(ctx: ContactContext, rec: CsvRecord): ContactRow
   for (const a of ctx.mapping.attributes) {
     const def = ctx.attributeDefs.get(a.key);
     if (!def) continue;
-    const r = checkAttribute(def, cell(f, a.index), dateOrderFor(ctx.defaultCountry));
+    const r = checkAttribute(def, cell(f, a.index), localFormsFor(ctx.defaultCountry));
     if (!r.ok) return r.reason;
     if (r.value !== null) attributes[a.key] = r.value;
   }
