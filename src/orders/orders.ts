@@ -17,6 +17,7 @@ import {
 import { refreshOrderFigures } from './figures.ts';
 import { resolveLines } from './order-lines.ts';
 import { assertTransition, NEXT_STATUSES } from './status.ts';
+import { moveStock, stockMove } from './stock.ts';
 import { orderLabel, recordOnTimeline } from './timeline-entry.ts';
 import type { CreateOrderInput } from './schema.ts';
 import { deliveryOut, type Delivery } from './deliveries.ts';
@@ -32,6 +33,8 @@ export interface OrderSummary {
   currency: string;
   totalMinor: number;
   orderedAt: string;
+  /** False for imported and demo orders: their status changes leave product stock alone. */
+  movesStock: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -62,6 +65,7 @@ export function orderOut(r: OrderRow): OrderSummary {
     currency: r.currency,
     totalMinor: toNumber(r.total_minor),
     orderedAt: iso(r.ordered_at)!,
+    movesStock: r.moves_stock,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
@@ -105,6 +109,7 @@ export async function createOrder(db: Executor, auth: AuthContext, input: Create
       currency,
       total_minor: totalMinor,
       ordered_at: orderedAt,
+      moves_stock: true,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -123,6 +128,7 @@ export async function createOrder(db: Executor, auth: AuthContext, input: Create
       })),
     )
     .execute();
+  await moveStock(db, ws, order.id, stockMove(null, input.status));
   await refreshOrderFigures(db, ws, [contactId], settings.currency);
   const items = lines.reduce((n, l) => n + l.quantity, 0);
   const what = input.status === 'inquiry' ? 'Inquiry' : 'Order';
@@ -198,6 +204,7 @@ export async function changeOrderStatus(
   const order = await findOrder(db, ws, id, true);
   assertTransition(order.status, to);
   await db.updateTable('orders').set({ status: to, updated_at: sql`now()` }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+  if (order.moves_stock) await moveStock(db, ws, id, stockMove(order.status, to));
   await refreshOrderFigures(db, ws, [order.contact_id]);
   await recordOnTimeline(db, {
     workspaceId: ws,

@@ -43,7 +43,15 @@ export const createProductBody = z.strictObject({
   category: z.string().trim().max(200).nullable().optional(),
   priceMinor: money,
   currency,
-  stock: z.int().min(0).max(1_000_000_000).nullable().optional(),
+  // A count entered by hand is what is on the shelf, so never below zero; orders placed through
+  // the API may take it below zero afterwards (oversold), which the product then shows.
+  stock: z
+    .int()
+    .min(0, 'A counted stock is 0 or more')
+    .max(1_000_000_000)
+    .nullable()
+    .optional()
+    .describe('Units on hand; null = not tracked. Orders through the API take from it and may leave it negative (oversold).'),
 });
 export const updateProductBody = createProductBody.partial().refine((b) => Object.keys(b).length > 0, 'Give at least one field');
 export const listProductsQuery = z.strictObject({

@@ -26,6 +26,8 @@ export interface OrdersTables {
     status: OrderStatus;
     currency: string;
     total_minor: Generated<Minor>;
+    /** Whether this order's lines count in product stock (migrations/0023_orders_move_stock.sql). */
+    moves_stock: Generated<boolean>;
     ordered_at: Timestamp;
     created_at: Timestamp;
     updated_at: Timestamp;
