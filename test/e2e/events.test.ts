@@ -119,3 +119,47 @@ browserTest(env, 'on the customer’s timeline tracked events are labelled as ev
   await entries.filter({ hasText: 'Product Viewed' }).waitFor();
   await entries.filter({ hasText: 'Order Completed' }).waitFor();
 });
+
+browserTest(env, 'a write key copies even where the browser offers no Clipboard API (plain http on a LAN address)', async (page) => {
+  await env().signIn();
+  await page.goto('/events/sources');
+  await page.getByRole('table', { name: 'Event sources' }).waitFor();
+  // Secure contexts only have navigator.clipboard; http://192.168.x.x:3000 has none.
+  await page.evaluate(() => {
+    Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
+    document.addEventListener('copy', () => {
+      (window as unknown as { copied: string }).copied = String(document.getSelection() ?? '');
+    });
+  });
+  await page.getByLabel('Name').fill('Kiosk');
+  await page.getByRole('button', { name: 'Create event source' }).click();
+  const key = ((await page.getByTestId('new-write-key').textContent()) ?? '').trim();
+  assert.match(key, /^wk_/);
+  await page.getByRole('button', { name: 'Copy key' }).click();
+  // The button once did nothing at all here: no copy, no word.
+  await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => (window as unknown as { copied?: string }).copied), key);
+});
+
+browserTest(env, 'on a phone-wide screen an event’s name stays readable, and an identify reads as one word in the reader’s language', async (page) => {
+  await send([{ type: 'track', userId: 'shop-1', event: 'Subscription Renewed' }, { type: 'identify', userId: 'shop-1', traits: { plan: 'gold' } }]);
+  await env().signIn();
+  await page.setViewportSize({ width: 375, height: 800 });
+  try {
+    await page.goto('/events');
+    const stream = page.getByRole('list', { name: 'Event stream' });
+    const name = stream.getByText('Subscription Renewed', { exact: true });
+    await name.waitFor();
+    const box = await name.boundingBox();
+    // The customer's name and the time beside it once squeezed the event's name to its first letter.
+    assert.ok(box && box.width > 120, `the name is ${box?.width}px wide`);
+
+    const identify = page.getByTestId('event-row').filter({ hasText: 'Identify' }).first();
+    await identify.waitFor();
+    assert.doesNotMatch((await identify.getByRole('button').first().textContent()) ?? '', /identify/, 'the raw type is not shown beside its label');
+    await identify.getByRole('button', { name: /Identify/ }).first().click();
+    await page.getByRole('region', { name: 'Details of Identify' }).waitFor();
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});

@@ -115,3 +115,30 @@ browserTest(env, "lists the owner's slowing customers and shows the alert and se
   await card.getByRole('list', { name: 'Segments' }).getByRole('link', { name: 'Slowing down' }).waitFor();
   assert.match(page.url(), new RegExp(`/customers/${slowId}$`));
 });
+
+browserTest(env, 'the tabs lead from one view to another and mark the one open, and settings refuse a share out of range in words', async (page) => {
+  await seeded();
+  await env().signIn();
+  await page.goto('/insights/rfm');
+  const tabs = page.getByRole('navigation', { name: 'Insights sections' });
+  await tabs.waitFor();
+  // From a tab's own address the links once named /insights/rfm/groups etc.: "Page not found".
+  await tabs.getByRole('link', { name: 'Customer groups' }).click();
+  await page.waitForURL(/\/insights\/groups$/);
+  await page.getByLabel('Number of groups').waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Page not found' }).count(), 0);
+  assert.equal(await tabs.getByRole('link', { name: 'Customer groups' }).getAttribute('aria-current'), 'page');
+  await tabs.getByRole('link', { name: 'Slowing customers' }).click();
+  await page.waitForURL(/\/insights\/slowing$/);
+  await page.getByRole('button', { name: 'My customers' }).waitFor();
+  assert.equal(await tabs.getByRole('link', { name: 'Slowing customers' }).getAttribute('aria-current'), 'page');
+
+  await tabs.getByRole('link', { name: 'Settings' }).click();
+  await page.waitForURL(/\/insights\/settings$/);
+  const ratio = page.getByLabel('Falling order value (%)');
+  await ratio.fill('150');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Enter a percentage above 0 and below 100').waitFor();
+  assert.equal(await ratio.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByText(/expected number/).count(), 0, 'no schema message');
+});

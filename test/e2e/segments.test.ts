@@ -140,3 +140,48 @@ browserTest(env, 'a static list is filled from a CSV of e-mails with the result 
   assert.match((await page.getByRole('region', { name: 'Health' }).textContent()) ?? '', /Size2/);
   await page.getByRole('img', { name: /3 entered, 1 left/ }).waitFor();
 });
+
+browserTest(env, 'a segment needs a name, and after its rule changes the page follows the build without a reload', async (page) => {
+  await env().signIn();
+  await page.goto('/segments/new');
+  await page.getByRole('heading', { name: 'New segment', level: 1 }).waitFor();
+  const first = page.getByRole('group', { name: 'Condition 1', exact: true });
+  await first.getByLabel('Condition', { exact: true }).selectOption({ label: 'Tag' });
+  await first.getByLabel('Tag', { exact: true }).fill('vip');
+  await countIs(page, /^3 customers$/);
+
+  // A blank name is refused in words, beside the field, before anything is sent.
+  const name = page.getByLabel('Name', { exact: true }).first();
+  await name.fill('   ');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Give the segment a name').waitFor();
+  assert.equal(await name.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByText(/expected string/).count(), 0, 'no schema message');
+
+  await name.fill('VIP customers');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'VIP customers', level: 1 }).waitFor();
+  const health = page.getByRole('region', { name: 'Health' });
+  const members = page.getByRole('table', { name: 'Members' });
+  // Not rebuilt by hand: the worker's build shows up by itself.
+  await health.filter({ hasText: /Size3(?![\d,])/ }).waitFor();
+  await members.getByRole('link', { name: 'Dora Dahl' }).waitFor();
+  assert.equal(await members.locator('tbody tr').count(), 3);
+
+  // A narrower rule: the page once kept the old size and members, "Up to date", until reloaded.
+  await page.getByRole('link', { name: 'Edit rule' }).click();
+  await page.getByRole('heading', { name: 'Edit VIP customers', level: 1 }).waitFor();
+  await page.getByLabel('New condition').last().selectOption({ label: 'Profile' });
+  await page.getByRole('button', { name: 'Add condition' }).last().click();
+  const byName = page.getByRole('group', { name: 'Condition 2', exact: true });
+  await byName.getByLabel('Field').selectOption({ label: 'Name' });
+  await byName.getByLabel('Operator').selectOption({ label: 'contains' });
+  await byName.getByLabel('Value').fill('Dahl');
+  await countIs(page, /^1 customer$/);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'VIP customers', level: 1 }).waitFor();
+  await health.filter({ hasText: /Size1(?![\d,])/ }).waitFor();
+  await members.getByRole('link', { name: 'Anna Aalto' }).waitFor({ state: 'detached' });
+  assert.equal(await members.locator('tbody tr').count(), 1);
+  await members.getByRole('link', { name: 'Dora Dahl' }).waitFor();
+});

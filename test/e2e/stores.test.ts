@@ -53,3 +53,23 @@ browserTest(env, 'a store gets a sensor whose HTTP sightings show up as known an
   await sensor.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('article', { name: 'Main door' }).waitFor();
 });
+
+browserTest(env, 'in Persian the stores list counts sensors in Persian digits like every other figure', async (page) => {
+  await env().signIn();
+  await page.goto('/stores');
+  // Not by the table's name: that changes with the language.
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Kamppi' }) });
+  await row.waitFor();
+  // The count comes with the sensors list, a moment after the stores ('—' until then).
+  const count = row.getByRole('cell').nth(2);
+  await count.filter({ hasText: /^\s*1\s*$/ }).waitFor();
+  await page.locator('#lang').selectOption('fa');
+  try {
+    await page.getByRole('table', { name: 'فروشگاه‌ها' }).waitFor();
+    // The count was once printed as is: "1" among "۱۴۰۵" dates and "۷۰" sightings.
+    await count.filter({ hasText: /^\s*۱\s*$/ }).waitFor();
+    assert.equal(((await count.textContent()) ?? '').trim(), '۱');
+  } finally {
+    await page.locator('#lang').selectOption('en');
+  }
+});

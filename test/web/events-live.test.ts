@@ -54,6 +54,10 @@ it('turns the filters into a query string, leaving out empty ones and sending ti
 it('labels events without a name by their type', () => {
   assert.equal(eventLabel({ type: 'identify', event: null }), 'identify');
   assert.equal(eventLabel({ type: 'page', event: 'Home' }), 'Home');
+  // On screen the type is read in the reader's language, not as the raw key.
+  const fa = (type: string) => ({ identify: 'شناسایی' })[type] ?? type;
+  assert.equal(eventLabel({ type: 'identify', event: null }, fa), 'شناسایی');
+  assert.equal(eventLabel({ type: 'track', event: 'Order Completed' }, fa), 'Order Completed', 'a name is shown as sent');
 });
 
 it('builds copy-paste snippets that keep the key intact inside shell and JS quotes', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { missingProps, newCondition, reshape, setProp, type CatalogContext } from '../../web/src/segments/catalog.ts';
-import { jobRunning, jobStatusKey, parseFactor, parseK, rfmLabelKey, RFM_SEGMENTS, share, slowingPath } from '../../web/src/insights/logic.ts';
+import { jobRunning, jobStatusKey, parseFactor, parseK, parsePercent, rfmLabelKey, RFM_SEGMENTS, share, slowingPath } from '../../web/src/insights/logic.ts';
 import { RFM_SEGMENTS as SERVER_RFM } from '../../src/insights/rfm.ts';
 
 // Front-end rules of the insights screens (web/src/insights/logic.ts) and the builder entries for
@@ -62,4 +62,10 @@ it('keeps a saved rule’s group from an earlier grouping instead of resetting i
   assert.deepEqual(reshape(saved, ctx), saved);
   assert.deepEqual(reshape(saved, { ...ctx, clusters: undefined }), saved);
   assert.deepEqual(missingProps(newCondition('cluster', { ...ctx, clusters: [] }), ctx).length, 1, 'no group to choose yet');
+});
+
+it('accepts a falling-value share above 0 and below 100 percent, and nothing else', () => {
+  assert.equal(parsePercent('70'), 70);
+  assert.equal(parsePercent('62,5'), 62.5);
+  for (const bad of ['', '  ', '0', '100', '150', '-5', 'abc']) assert.equal(parsePercent(bad), null, bad);
 });

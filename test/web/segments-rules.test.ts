@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CONDITIONS, missingProps, newCondition, offeredConditions, reshape, setProp, toMinor, fromMinor, type CatalogContext } from '../../web/src/segments/catalog.ts';
-import { healthState, lagParts, sizeByDay, STALE_AFTER_SECONDS } from '../../web/src/segments/health.ts';
+import { AWAITING_BUILD_POLL_MS, awaitingBuild, BUILT_POLL_MS, detailRefetchMs, healthState, lagParts, sizeByDay, STALE_AFTER_SECONDS } from '../../web/src/segments/health.ts';
 import { allPaths, appendTo, asRootGroup, getAt, incomplete, placeErrors, removeAt, setGroupOp, toggleNot, updateAt } from '../../web/src/segments/rules.ts';
 import type { GroupNode, RuleNode } from '../../web/src/segments/types.ts';
 
@@ -215,4 +215,18 @@ describe('health figures', () => {
     ];
     assert.deepEqual(sizeByDay({ timeZone: 'UTC', size: 10, days }), [11, 9, 10]);
   });
+});
+
+it('knows when a dynamic segment waits for the build of a new rule, and polls for it sooner', () => {
+  const health = (lastBuiltAt: string | null) => ({ size: 0, lastBuiltAt, lastBuildMs: null, lastEntered: null, lastExited: null, lagSeconds: null });
+  const edited = { kind: 'dynamic' as const, updatedAt: '2026-01-01T10:00:05.000Z', health: health('2026-01-01T10:00:00.000Z') };
+  const built = { ...edited, health: health('2026-01-01T10:00:06.000Z') };
+  assert.equal(awaitingBuild({ ...edited, health: health(null) }), true, 'never built');
+  assert.equal(awaitingBuild(edited), true, 'the rule is newer than the build');
+  assert.equal(awaitingBuild(built), false);
+  assert.equal(awaitingBuild({ ...edited, kind: 'static' }), false, 'a static list has no builds');
+  assert.equal(detailRefetchMs(edited), AWAITING_BUILD_POLL_MS);
+  assert.equal(detailRefetchMs(built), BUILT_POLL_MS);
+  assert.equal(detailRefetchMs({ ...edited, kind: 'static' }), false);
+  assert.equal(detailRefetchMs(undefined), false);
 });

@@ -19,6 +19,7 @@ const TYPE_COLOURS: Record<string, string> = {
 export function EventList({ items, label, showCustomer = true }: { items: StreamEvent[]; label: string; showCustomer?: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
+  const nameOf = (e: StreamEvent) => eventLabel(e, (type) => t(`events.type.${type}`));
   return (
     <ol className="divide-y divide-slate-100" aria-label={label}>
       {items.map((e) => {
@@ -28,7 +29,8 @@ export function EventList({ items, label, showCustomer = true }: { items: Stream
             <div className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm">
               <button
                 type="button"
-                className="flex min-w-0 flex-1 items-center gap-2 rounded text-start hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                // basis: on a narrow screen the customer and time wrap below instead of squeezing the name to a letter.
+                className="flex min-w-0 flex-1 basis-48 items-center gap-2 rounded text-start hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
                 aria-expanded={expanded}
                 aria-controls={`event-${e.id}`}
                 onClick={() => setOpen(expanded ? null : e.id)}
@@ -37,7 +39,7 @@ export function EventList({ items, label, showCustomer = true }: { items: Stream
                   ›
                 </span>
                 <span className={`badge ${TYPE_COLOURS[e.type] ?? ''}`}>{t(`events.type.${e.type}`)}</span>
-                <span className="truncate font-medium">{eventLabel(e)}</span>
+                {e.event !== null && <span className="truncate font-medium">{e.event}</span>}
               </button>
               {showCustomer &&
                 (e.contact ? (
@@ -52,7 +54,7 @@ export function EventList({ items, label, showCustomer = true }: { items: Stream
               </time>
             </div>
             {expanded && (
-              <div id={`event-${e.id}`} className="mb-3 rounded-md bg-slate-50 p-3" role="region" aria-label={t('events.detail.title', { name: eventLabel(e) })}>
+              <div id={`event-${e.id}`} className="mb-3 rounded-md bg-slate-50 p-3" role="region" aria-label={t('events.detail.title', { name: nameOf(e) })}>
                 <EventDetail event={e} showCustomer={showCustomer} />
               </div>
             )}

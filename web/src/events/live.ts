@@ -56,9 +56,12 @@ export function appendOlder(current: StreamEvent[], older: StreamEvent[]): Strea
   return [...current, ...older.filter((e) => !seen.has(e.id))];
 }
 
-/** The one-line label of an event: its name, or its type when it has none (identify, alias…). */
-export function eventLabel(e: Pick<StreamEvent, 'type' | 'event'>): string {
-  return e.event ?? e.type;
+/**
+ * The one-line label of an event: its name, or its type when it has none (identify, alias…),
+ * as `typeLabel` reads it in the reader's language (the raw type without one).
+ */
+export function eventLabel(e: Pick<StreamEvent, 'type' | 'event'>, typeLabel?: (type: StreamEvent['type']) => string): string {
+  return e.event ?? (typeLabel ? typeLabel(e.type) : e.type);
 }
 
 /** JSON for people: two-space indent, and an empty object says so instead of "{}". */

@@ -26,7 +26,9 @@ export default function InsightsRoutes() {
         {tabs.map((tab) => (
           <NavLink
             key={tab.to}
-            to={tab.to}
+            // Absolute: relative to this splat route a tab would name /insights/rfm/groups from the
+            // RFM tab (a "page not found"), and no tab would ever show as the current one.
+            to={`/insights/${tab.to}`}
             className={({ isActive }) => `-mb-px border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
           >
             {t(tab.key)}

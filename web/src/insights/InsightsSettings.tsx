@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, get } from '../api/client.ts';
 import { Field } from '../ui/Field.tsx';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
-import { parseFactor } from './logic.ts';
+import { parseFactor, parsePercent } from './logic.ts';
 import type { InsightSettings as Settings } from './types.ts';
 
 /** Admins set when a customer counts as slowing; saving recomputes the flags in the background. */
@@ -16,6 +16,7 @@ export function InsightsSettings() {
   const [ratio, setRatio] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
+  const [ratioError, setRatioError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -31,9 +32,10 @@ export function InsightsSettings() {
     setSaved(false);
     setError(null);
     const f = parseFactor(factor);
-    const r = Number(ratio);
-    if (f === null) return setLocalError(t('insights.settings.factorInvalid'));
-    setLocalError(null);
+    const r = parsePercent(ratio);
+    setLocalError(f === null ? t('insights.settings.factorInvalid') : null);
+    setRatioError(r === null ? t('insights.settings.ratioInvalid') : null);
+    if (f === null || r === null) return;
     setBusy(true);
     try {
       await api('PUT', '/insights/settings', { slowingGapFactor: f, slowingValueRatio: r / 100 });
@@ -50,7 +52,7 @@ export function InsightsSettings() {
     <form onSubmit={submit} className="card max-w-xl space-y-4 p-6" noValidate>
       <h2 className="text-base font-semibold">{t('insights.settings.title')}</h2>
       <Field label={t('insights.settings.factor')} hint={t('insights.settings.factorHint')} value={factor} inputMode="decimal" onChange={(e) => setFactor(e.target.value)} error={localError ?? fieldError('slowingGapFactor')} />
-      <Field label={t('insights.settings.ratio')} hint={t('insights.settings.ratioHint')} value={ratio} type="number" min={1} max={99} onChange={(e) => setRatio(e.target.value)} error={fieldError('slowingValueRatio')} />
+      <Field label={t('insights.settings.ratio')} hint={t('insights.settings.ratioHint')} value={ratio} type="number" min={1} max={99} onChange={(e) => setRatio(e.target.value)} error={ratioError ?? fieldError('slowingValueRatio')} />
       {error != null && !fieldError('slowingGapFactor') && !fieldError('slowingValueRatio') && <ErrorNotice error={error} />}
       {saved && <p role="status" className="text-sm text-emerald-700">{t('insights.settings.saved')}</p>}
       <button className="btn-primary" disabled={busy}>

@@ -118,7 +118,7 @@ export function RfmView() {
               <tbody>
                 {[5, 4, 3, 2, 1].map((score) => (
                   <tr key={score}>
-                    <th scope="row">{score}</th>
+                    <th scope="row">{formatNumber(score)}</th>
                     {(['r', 'f', 'm'] as const).map((k) => (
                       <td key={k} className="text-end tabular-nums">
                         {formatNumber(data[k].find((x) => x.score === score)?.customers ?? 0)}

@@ -67,6 +67,13 @@ export function share(part: number, total: number): number {
   return Math.round((1000 * part) / total) / 10;
 }
 
+/** The falling-value share the settings form accepts, in percent: above 0 and below 100 (the server keeps 0–1 exclusive). */
+export function parsePercent(input: string): number | null {
+  if (!input.trim()) return null;
+  const v = Number(input.replace(',', '.'));
+  return Number.isFinite(v) && v > 0 && v < 100 ? v : null;
+}
+
 /** Slowing factor the settings form accepts (the server checks the same bounds). */
 export function parseFactor(input: string): number | null {
   const v = Number(input.replace(',', '.'));

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { useIsAdmin } from '../auth/session.tsx';
+import { formatNumber } from '../i18n/format.ts';
 import { Field } from '../ui/Field.tsx';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../ui/states.tsx';
 import type { Sensor, Store } from './types.ts';
@@ -45,7 +46,7 @@ export function StoresPage() {
                     </Link>
                   </td>
                   <td>{s.address ?? '—'}</td>
-                  <td>{live(s.id)}</td>
+                  <td className="tabular-nums">{sensors.data ? formatNumber(live(s.id)) : '—'}</td>
                 </tr>
               ))}
             </tbody>

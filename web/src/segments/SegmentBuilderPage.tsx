@@ -38,6 +38,7 @@ function Editor({ segment, kind }: { segment?: Segment; kind: SegmentKind }) {
   const [root, setRoot] = useState<GroupNode>(() => (segment ? asRootGroup(segment.rule) : { op: 'and', rules: [newCondition('profile', ctx)] }));
   const [saveError, setSaveError] = useState<{ rule: string; error: ApiError } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [nameMissing, setNameMissing] = useState(false);
 
   const dynamic = kind === 'dynamic';
   const debounced = useDebounced(root, PREVIEW_DELAY_MS);
@@ -52,8 +53,11 @@ function Editor({ segment, kind }: { segment?: Segment; kind: SegmentKind }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setSaveError(null);
+    // Said here, in the reader's language, rather than as the server's schema message.
+    if (!name.trim()) return setNameMissing(true);
+    setNameMissing(false);
+    setBusy(true);
     try {
       const body = { name: name.trim(), description: description.trim() || null, ...(dynamic ? { rule: root } : {}) };
       const saved = segment ? await patch<Segment>(`/segments/${segment.id}`, body) : await post<Segment>('/segments', { ...body, kind });
@@ -92,7 +96,7 @@ function Editor({ segment, kind }: { segment?: Segment; kind: SegmentKind }) {
       <div className={dynamic ? 'grid gap-6 lg:grid-cols-3' : 'max-w-xl'}>
         <div className="space-y-4 lg:col-span-2">
           <div className="card space-y-4 p-4">
-            <Field label={t('segments.field.name')} value={name} onChange={(e) => setName(e.target.value)} error={err?.fieldError('name')} required maxLength={200} />
+            <Field label={t('segments.field.name')} value={name} onChange={(e) => setName(e.target.value)} error={nameMissing ? t('segments.field.nameRequired') : err?.fieldError('name')} required maxLength={200} />
             <Field label={t('segments.field.description')} value={description} onChange={(e) => setDescription(e.target.value)} error={err?.fieldError('description')} maxLength={2000} />
             {!dynamic && <p className="text-sm text-slate-600">{t('segments.builder.staticHint')}</p>}
           </div>

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { currentLocale } from '../i18n/index.ts';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { useCanEditSegments } from '../auth/session.tsx';
-import { healthState, lagParts } from './health.ts';
+import { awaitingBuild, detailRefetchMs, healthState, lagParts } from './health.ts';
 import { HistoryChart } from './HistoryChart.tsx';
 import { StaticListTools } from './StaticListTools.tsx';
 import type { BuildResult, DailyHistory, Member, Segment } from './types.ts';
@@ -50,7 +50,9 @@ export default function SegmentDetailPage() {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const seg = useQuery({ queryKey: ['segment', id], queryFn: ({ signal }) => get<Segment>(`/segments/${id}`, signal) });
+  // The worker builds a saved or edited rule within about a second, and rebuilds every few
+  // minutes: ask again until the build lands, so the page does not keep the old figures.
+  const seg = useQuery({ queryKey: ['segment', id], queryFn: ({ signal }) => get<Segment>(`/segments/${id}`, signal), refetchInterval: (q) => detailRefetchMs(q.state.data) });
   const daily = useQuery({ queryKey: ['segment-daily', id, days], queryFn: ({ signal }) => get<DailyHistory>(`/segments/${id}/history/daily?days=${days}`, signal) });
   const members = useInfiniteQuery({
     queryKey: ['segment-members', id],
@@ -58,6 +60,18 @@ export default function SegmentDetailPage() {
     queryFn: ({ pageParam, signal }) => get<{ items: Member[]; nextCursor: string | null }>(`/segments/${id}/members?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`, signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+
+  // A new build changes who is in it and the day's entries and exits.
+  const builtAt = seg.data?.health.lastBuiltAt;
+  const seenBuild = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (builtAt === undefined) return;
+    if (seenBuild.current !== undefined && seenBuild.current !== builtAt) {
+      void qc.invalidateQueries({ queryKey: ['segment-members', id] });
+      void qc.invalidateQueries({ queryKey: ['segment-daily', id] });
+    }
+    seenBuild.current = builtAt;
+  }, [builtAt, id, qc]);
 
   const refresh = () =>
     Promise.all(['segment', 'segment-daily', 'segment-members'].map((k) => qc.invalidateQueries({ queryKey: [k, id] })).concat(qc.invalidateQueries({ queryKey: ['segments'] })));
@@ -158,6 +172,11 @@ export default function SegmentDetailPage() {
           )}
         </dl>
         {!isStatic && !h.lastBuiltAt && <p className="mt-3 text-sm text-amber-800">{t('segments.detail.notBuilt')}</p>}
+        {!isStatic && h.lastBuiltAt && awaitingBuild(s) && (
+          <p role="status" className="mt-3 text-sm text-amber-800">
+            {t('segments.detail.awaitingBuild')}
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="history-title" className="card p-5">
@@ -192,7 +211,7 @@ export default function SegmentDetailPage() {
             <ErrorNotice error={members.error} />
           ) : rows.length === 0 ? (
             <div className="p-4">
-              <EmptyState title={t('segments.detail.noMembers')}>{isStatic ? t('segments.detail.noMembersStatic') : t('segments.detail.noMembersDynamic')}</EmptyState>
+              <EmptyState title={t('segments.detail.noMembers')}>{isStatic ? t('segments.detail.noMembersStatic') : h.lastBuiltAt ? t('segments.detail.noMembersDynamic') : t('segments.detail.noMembersNotBuilt')}</EmptyState>
             </div>
           ) : (
             <>

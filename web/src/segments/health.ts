@@ -34,3 +34,22 @@ export function sizeByDay(h: DailyHistory): number[] {
   }
   return out;
 }
+
+/**
+ * A dynamic segment whose rule is newer than its last build (or that was never built): the
+ * worker rebuilds it within about a second, so its figures and members on screen are about to
+ * change.
+ */
+export function awaitingBuild(s: Pick<Segment, 'kind' | 'updatedAt' | 'health'>): boolean {
+  if (s.kind !== 'dynamic') return false;
+  if (!s.health.lastBuiltAt) return true;
+  return Date.parse(s.health.lastBuiltAt) < Date.parse(s.updatedAt);
+}
+
+/** How often the detail page asks for the segment again: soon while a build is due, else now and then. */
+export const AWAITING_BUILD_POLL_MS = 1500;
+export const BUILT_POLL_MS = 30_000;
+export function detailRefetchMs(s: Pick<Segment, 'kind' | 'updatedAt' | 'health'> | undefined): number | false {
+  if (!s || s.kind !== 'dynamic') return false;
+  return awaitingBuild(s) ? AWAITING_BUILD_POLL_MS : BUILT_POLL_MS;
+}
