@@ -37,6 +37,13 @@ forEachEngine('Customer groups found by clustering', (env) => {
     assert.equal(regularsCluster.medianGapDays, 30);
     assert.ok(Math.abs(regularsCluster.avgOrderMinor - 50_350) <= 1, `aov ${regularsCluster.avgOrderMinor}`);
     assert.equal(regularsCluster.centroid.orders, 12);
+    // The name as parts too, for the web app to word in the reader's language.
+    assert.deepEqual(regularsCluster.labelParts, { kind: 'habit', habit: 'frequentBigSpenders', status: 'active', lowValue: false, ordinal: 1 });
+    assert.deepEqual((byLabel.get('New customers') as any).labelParts, { kind: 'new', who: 'customers', ordinal: 1 });
+    // A group stored before the parts were kept still gets them, read back from its English name.
+    await db.updateTable('insight_clusters').set({ label_parts: null }).where('workspace_id', '=', ws.workspaceId).execute();
+    const old = (await api.get('/api/v1/insights/clusters')).body.latest.clusters.find((c: any) => c.label === 'Lapsed one-timers');
+    assert.deepEqual(old.labelParts, { kind: 'habit', habit: 'oneTimers', status: 'lapsed', lowValue: false, ordinal: 1 });
 
     // Membership: through the function, the segment-rule fragment and the members endpoint.
     const expect = { 'Active frequent big spenders': groups.regulars, 'Lapsed one-timers': groups.lapsed, 'New customers': groups.fresh };

@@ -4,7 +4,7 @@ import type { Executor } from '../platform/http.ts';
 import { NotFound } from '../platform/errors.ts';
 import { D, FEATURES, loadFeatures, loadFeaturesByCopy, normalise } from './features.ts';
 import { kmeans, suggestK, type KScore } from './kmeans.ts';
-import { clusterLabel, uniqueLabels } from './labels.ts';
+import { clusterLabelParts, englishLabel, partsFromEnglish, uniqueLabels, type ClusterLabelParts } from './labels.ts';
 
 export const DEFAULT_K = 5;
 export const DEFAULT_SEED = 20240601;
@@ -65,7 +65,7 @@ export async function runClustering(engine: Engine, workspaceId: string, opts: C
       const row = await trx
         .insertInto('insight_clusters')
         .values({
-          workspace_id: workspaceId, run_id: run.id, position: g.position, label: g.label, size: g.size, centroid: JSON.stringify(g.centroid),
+          workspace_id: workspaceId, run_id: run.id, position: g.position, label: g.label, label_parts: JSON.stringify(g.labelParts), size: g.size, centroid: JSON.stringify(g.centroid),
           // Normalised centre: what the "in cluster" segment condition classifies customers by.
           center: sql<number[]>`${Array.from(result.centroids.subarray(g.index * D, g.index * D + D))}::float8[]`,
         })
@@ -104,6 +104,7 @@ interface Group {
   index: number;
   position: number;
   label: string;
+  labelParts: ClusterLabelParts;
   size: number;
   centroid: Record<string, number>;
 }
@@ -131,7 +132,7 @@ export function describeGroups(raw: Float64Array, n: number, _c: Float64Array, a
   const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
   const labels = uniqueLabels(
     order.map((ci) =>
-      clusterLabel({
+      clusterLabelParts({
         z: { recency: z(ci, 0), frequency: z(ci, 1), monetary: z(ci, 2), tenure: z(ci, 3) },
         avgOrders: sizes[ci] ? sums[ci * D + 1] / sizes[ci] : 0,
       }),
@@ -142,7 +143,8 @@ export function describeGroups(raw: Float64Array, n: number, _c: Float64Array, a
     return {
       index: ci,
       position,
-      label: labels[position],
+      label: englishLabel(labels[position]),
+      labelParts: labels[position],
       size: sizes[ci],
       centroid: {
         daysSinceLastOrder: Math.round(m(0) * 10) / 10,
@@ -157,7 +159,9 @@ export function describeGroups(raw: Float64Array, n: number, _c: Float64Array, a
 export interface ClusterView {
   id: string;
   position: number;
+  /** In English; `labelParts` is the same name for clients to word in their own language. */
   label: string;
+  labelParts: ClusterLabelParts | null;
   size: number;
   avgOrderMinor: number;
   medianGapDays: number | null;
@@ -205,6 +209,7 @@ export async function latestClusters(db: Executor, workspaceId: string): Promise
       id: r.id,
       position: r.position,
       label: r.label,
+      labelParts: (typeof r.label_parts === 'string' ? JSON.parse(r.label_parts) : r.label_parts) ?? partsFromEnglish(r.label),
       size: r.size,
       avgOrderMinor: Number(r.avg_order_minor),
       medianGapDays: r.median_gap_days === null ? null : Number(r.median_gap_days),

@@ -50,7 +50,7 @@ export const insightsRoutes = defineRoutes([
   }),
   route({
     method: 'GET', url: '/api/v1/insights/clusters', tag: TAG, roles: READ_ANY,
-    summary: 'The latest clustering: groups with labels and figures, the suggested k, and the latest clustering job',
+    summary: 'The latest clustering: groups with labels (`label` in English, `labelParts` to word in any language) and figures, the suggested k, and the latest clustering job',
     handler: async (ctx) => ({
       latest: await latestClusters(ctx.db, ctx.auth.workspaceId),
       job: await latestJob(ctx.db, ctx.auth.workspaceId, CLUSTERS_JOB),
@@ -113,7 +113,7 @@ export const insightsRoutes = defineRoutes([
   }),
   route({
     method: 'GET', url: '/api/v1/contacts/:id/flags', tag: TAG, roles: READ_ANY, params: s.contactParams,
-    summary: "A customer's alerts (e.g. slowing) with the reason",
+    summary: "A customer's alerts (e.g. slowing) with the reason: `reason` in English, the figures it states in `details`",
     handler: async (ctx, { params }) => {
       const c = await ctx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ctx.auth.workspaceId).where('id', '=', params.id).executeTakeFirst();
       if (!c) throw new NotFound('Contact');

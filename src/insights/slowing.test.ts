@@ -27,6 +27,10 @@ forEachEngine('Slowing customers', (env) => {
     assert.match(o.reason, /No order for 100 days, more than 1\.5× the usual gap of 30(\.0)? days/);
     assert.equal(o.details.byGap, true);
     assert.equal(o.details.byValue, false);
+    // The figures the sentence states, for clients that word it in another language.
+    assert.equal(o.details.daysSinceLastOrder, 100);
+    assert.equal(o.details.factor, 1.5);
+    assert.equal(Math.round(o.details.medianGapDays), 30);
     // It became overdue 45 days after the last order, i.e. 55 days ago.
     const sinceDays = (Date.now() - new Date(o.since).getTime()) / 86_400_000;
     assert.ok(Math.abs(sinceDays - 55) < 0.01, `since ${sinceDays} days ago`);
@@ -34,6 +38,11 @@ forEachEngine('Slowing customers', (env) => {
     assert.match(s.reason, /Last 3 orders average 30% of the 5 orders before them/);
     assert.equal(s.details.byValue, true);
     assert.equal(s.details.byGap, false);
+    assert.equal(s.details.recentOrders, 3);
+    assert.equal(s.details.earlierOrders, 5);
+    assert.equal(s.details.recentPercent, 30);
+    const [listed] = (await api.get('/api/v1/insights/slowing')).body.items.filter((x: any) => x.contactId === shrinking);
+    assert.deepEqual(listed.details, s.details, 'the list carries the same figures');
 
     const list = await api.get('/api/v1/insights/slowing');
     assert.deepEqual(list.body.items.map((x: any) => x.name), ['Shrinking', 'Overdue'], 'newest alert first');

@@ -48,32 +48,38 @@ export async function refreshSlowingFlags(db: Executor, workspaceId: string, con
     trend as (
       select contact_id,
              avg(total_minor) filter (where rn <= 3)::float8 as recent,
+             count(*) filter (where rn <= 3)::int as recent_n,
              avg(total_minor) filter (where rn between 4 and 9)::float8 as earlier,
-             count(*) filter (where rn between 4 and 9) as earlier_n
+             count(*) filter (where rn between 4 and 9)::int as earlier_n
       from ranked where rn <= 9
       group by contact_id
     ),
     judged as (
-      select c.contact_id, c.last_order_at, c.days_since, c.gap, s.factor, s.ratio, t.recent, t.earlier, t.earlier_n,
+      select c.contact_id, c.last_order_at, c.days_since, c.gap, s.factor, s.ratio, t.recent, t.recent_n, t.earlier, t.earlier_n,
              (c.order_count >= 3 and c.gap is not null and c.days_since > s.factor * greatest(c.gap, 1)) as by_gap,
              (coalesce(t.earlier_n, 0) >= 2 and t.earlier > 0 and t.recent < s.ratio * t.earlier) as by_value
       from cand c cross join settings s left join trend t on t.contact_id = c.contact_id
+    ),
+    worded as (
+      select *, case when by_value then round(100 * recent / earlier)::int end as recent_percent from judged
     ),
     flagged as (
       select contact_id,
              concat_ws('; ',
                case when by_gap then format('No order for %s days, more than %s× the usual gap of %s days',
                  floor(days_since)::int, factor::text, round(gap::numeric, 1)) end,
-               case when by_value then format('Last 3 orders average %s%% of the %s orders before them',
-                 round(100 * recent / earlier)::int, earlier_n) end) as reason,
+               case when by_value then format('Last %s orders average %s%% of the %s orders before them',
+                 recent_n, recent_percent, earlier_n) end) as reason,
+             -- Every figure the reason states, so a client can word it in the reader's language.
              jsonb_build_object('byGap', by_gap, 'byValue', by_value, 'daysSinceLastOrder', floor(days_since)::int,
                'medianGapDays', gap, 'factor', factor, 'ratio', ratio,
-               'recentAvgMinor', round(recent::numeric), 'earlierAvgMinor', round(earlier::numeric)) as details,
+               'recentAvgMinor', round(recent::numeric), 'earlierAvgMinor', round(earlier::numeric),
+               'recentOrders', recent_n, 'earlierOrders', earlier_n, 'recentPercent', recent_percent) as details,
              -- millisecond precision: the list's keyset cursor round-trips through a JS Date
              date_trunc('milliseconds', least(
                case when by_gap then last_order_at + make_interval(secs => factor * greatest(gap, 1) * 86400) end,
                case when by_value then last_order_at end)) as since
-      from judged
+      from worded
       where by_gap or by_value
     ),
     removed as (

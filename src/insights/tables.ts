@@ -34,6 +34,8 @@ export interface InsightsTables {
     run_id: string;
     position: number;
     label: string;
+    /** labels.ts ClusterLabelParts; null for groups found before migration 0024. */
+    label_parts: ColumnType<unknown, string | null | undefined, string | null>;
     size: number;
     avg_order_minor: BigintMinor;
     median_gap_days: ColumnType<string | null, string | number | null | undefined, string | number | null>;

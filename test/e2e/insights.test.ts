@@ -142,3 +142,44 @@ browserTest(env, 'the tabs lead from one view to another and mark the one open, 
   assert.equal(await ratio.getAttribute('aria-invalid'), 'true');
   assert.equal(await page.getByText(/expected number/).count(), 0, 'no schema message');
 });
+
+browserTest(env, 'in Persian the slowing reasons and group names are Persian, and a group saved as a segment is named as the reader saw it', async (page) => {
+  await seeded();
+  const latest = await env().api<{ latest: unknown }>('GET', '/insights/clusters');
+  if (!latest.latest) {
+    const job = await env().api<{ jobId: string }>('POST', '/insights/clusters', { k: 2 });
+    await until('the grouping', async () => (await env().api<{ state: string }>('GET', `/insights/jobs/${job.jobId}`)).state === 'succeeded');
+  }
+  await env().signIn();
+  await page.evaluate(() => localStorage.setItem('rapport.lang', 'fa'));
+  try {
+    await page.goto('/insights/slowing');
+    await page.getByRole('button', { name: 'همه مشتریان' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Saara Test' });
+    await row.waitFor();
+    const reason = ((await row.getByRole('cell').nth(1).textContent()) ?? '').trim();
+    assert.match(reason, /۸۰ روز بدون سفارش/, reason);
+    assert.doesNotMatch(reason, /[A-Za-z0-9]/, `no English words or Latin digits: ${reason}`);
+
+    await page.goto(`/customers/${slowId}`);
+    const flag = page.getByTestId('slowing-flag');
+    await flag.waitFor();
+    assert.match((await flag.textContent()) ?? '', /۸۰ روز بدون سفارش؛ بیش از ۱٫۵ برابر فاصلهٔ معمول ۲۰ روزه/);
+
+    await page.goto('/insights/groups');
+    const headings = page.getByRole('list', { name: 'گروه‌های مشتریان' }).getByRole('heading', { level: 2 });
+    await headings.first().waitFor();
+    for (const name of await headings.allTextContents()) assert.doesNotMatch(name, /[A-Za-z]/, `a Persian group name: ${name}`);
+    const group = page.getByRole('list', { name: 'گروه‌های مشتریان' }).getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2 }) }).first();
+    const shown = ((await group.getByRole('heading', { level: 2 }).textContent()) ?? '').trim();
+    await group.getByRole('button', { name: 'ذخیره به‌عنوان بخش' }).click();
+    assert.equal(await group.getByLabel('نام بخش').inputValue(), shown, 'the name starts as the group is shown');
+    await group.getByRole('button', { name: 'ذخیرهٔ بخش' }).click();
+    const link = group.getByRole('link', { name: shown });
+    await link.waitFor();
+    const saved = await env().api<{ name: string }>('GET', `/segments/${(await link.getAttribute('href'))!.split('/').pop()}`);
+    assert.equal(saved.name, shown, 'the segment keeps the Persian name');
+  } finally {
+    await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+  }
+});

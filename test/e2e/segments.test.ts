@@ -69,14 +69,14 @@ browserTest(env, 'a nested rule shows its live count as it changes, a refused va
   assert.equal(await sample.getByRole('link', { name: 'Bo Berg' }).getAttribute('href'), `/customers/${bo}`);
   assert.match((await page.getByRole('region', { name: 'Live count' }).textContent()) ?? '', /Query cost estimate: [\d.,]+/);
 
-  // A window the server refuses (more than 100 years): its message sits at that input, nowhere else.
+  // A window out of range (more than 100 years): its message, in words, sits at that input, nowhere else.
   const days = purchases.getByLabel('Within the last');
   await days.fill('40000');
   await purchases.getByRole('alert').waitFor();
   assert.equal(await days.getAttribute('aria-invalid'), 'true');
   const errorId = await days.getAttribute('aria-describedby');
   assert.ok(errorId);
-  assert.match((await page.locator(`[id="${errorId}"]`).textContent()) ?? '', /36500/);
+  assert.equal(await page.locator(`[id="${errorId}"]`).textContent(), 'Enter a whole number from 1 to 36,500');
   assert.equal(await byName.getByRole('alert').count(), 0, 'the other conditions are not flagged');
   await countIs(page, /Fix the conditions marked in red/);
   await days.fill('90');
@@ -184,4 +184,29 @@ browserTest(env, 'a segment needs a name, and after its rule changes the page fo
   await members.getByRole('link', { name: 'Anna Aalto' }).waitFor({ state: 'detached' });
   assert.equal(await members.locator('tbody tr').count(), 1);
   await members.getByRole('link', { name: 'Dora Dahl' }).waitFor();
+});
+
+browserTest(env, 'a number out of range is refused in the reader’s words beside its input, never with the schema’s message', async (page) => {
+  await env().signIn();
+  await page.goto('/segments/new');
+  await page.getByRole('heading', { name: 'New segment', level: 1 }).waitFor();
+  const first = page.getByRole('group', { name: 'Condition 1', exact: true });
+  await first.getByLabel('Condition', { exact: true }).selectOption({ label: 'Purchases' });
+  const atLeast = first.getByLabel('At least');
+  await atLeast.fill('99999999999999999999');
+  await first.getByText('Enter a whole number from 1 to 1,000,000').waitFor();
+  assert.equal(await atLeast.getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Name', { exact: true }).first().fill('Too many purchases');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForTimeout(1_000);
+  assert.match(page.url(), /\/segments\/new$/, 'nothing was saved');
+  assert.equal(await page.getByText(/Too big|expected int|<=/).count(), 0, 'no schema message');
+
+  // The same in Persian, with Persian digits.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'فارسی' });
+  await page.getByText('یک عدد صحیح از ۱ تا ۱٬۰۰۰٬۰۰۰ وارد کنید').waitFor();
+  await page.locator('#lang').selectOption('en');
+  await atLeast.fill('3');
+  await countIs(page, /^\d+ customers?$/);
+  assert.equal(await atLeast.getAttribute('aria-invalid'), null);
 });

@@ -46,6 +46,19 @@ it('does not turn a cent into a rounding error', () => {
   }
 });
 
+it('shows shares as percentages in the chosen language, with the sign where it belongs', () => {
+  assert.equal(f.formatPercent(0.333, 1), '33.3%');
+  assert.equal(f.formatPercent(0.3), '30%');
+  assert.equal(f.formatPercent(null), '—');
+  assert.equal(f.formatPercent(Number.NaN), '—');
+  i18n.setLanguage('fa');
+  try {
+    assert.equal(f.formatPercent(0.333, 1), '۳۳٫۳٪', 'Persian digits, decimal separator and percent sign');
+  } finally {
+    i18n.setLanguage('en');
+  }
+});
+
 it('shows numbers and dates in the chosen language and a dash for missing ones', async () => {
   assert.equal(f.formatNumber(1234567), '1,234,567');
   assert.equal(f.formatNumber(1.234, 2), '1.23');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CONDITIONS, missingProps, newCondition, offeredConditions, reshape, setProp, toMinor, fromMinor, type CatalogContext } from '../../web/src/segments/catalog.ts';
+import { CONDITIONS, missingProps, specFor, newCondition, offeredConditions, reshape, setProp, toMinor, fromMinor, type CatalogContext } from '../../web/src/segments/catalog.ts';
 import { AWAITING_BUILD_POLL_MS, awaitingBuild, BUILT_POLL_MS, detailRefetchMs, healthState, lagParts, sizeByDay, STALE_AFTER_SECONDS } from '../../web/src/segments/health.ts';
-import { allPaths, appendTo, asRootGroup, getAt, incomplete, placeErrors, removeAt, setGroupOp, toggleNot, updateAt } from '../../web/src/segments/rules.ts';
+import { allPaths, appendTo, asRootGroup, getAt, incomplete, outOfBounds, placeErrors, removeAt, setGroupOp, toggleNot, updateAt } from '../../web/src/segments/rules.ts';
+import { ruleSchema } from '../../src/segments/schema.ts';
 import type { GroupNode, RuleNode } from '../../web/src/segments/types.ts';
 
 // The segment builder's logic without a browser: editing the rule tree, the catalog that shapes
@@ -187,6 +188,60 @@ describe('what keeps a rule from being sent', () => {
     const t: GroupNode = { op: 'and', rules: [{ type: 'tag', op: 'has', value: '' }, { op: 'or', rules: [] }, { not: { type: 'purchases', op: 'at_least', count: '', withinDays: 30 } }] };
     assert.deepEqual(incomplete(t, ctx), ['rule.rules.0.value', 'rule.rules.1.rules', 'rule.rules.2.not.count']);
     assert.deepEqual(incomplete(tree(), ctx), []);
+  });
+
+  it('refuses numbers out of range before sending, naming the bounds in the unit the form shows', () => {
+    const t: GroupNode = {
+      op: 'and',
+      rules: [
+        { type: 'purchases', op: 'at_least', count: 1e20, withinDays: 2.5 },
+        { type: 'order_figures', field: 'total_minor', op: 'gte', value: 1e20 },
+        { type: 'valuable', op: 'top_percent', percent: 0, withinDays: 30 },
+        { type: 'valuable', op: 'top_percent', percent: 0.5, withinDays: 30 },
+        { type: 'attribute', key: 'shoe_size', op: 'gt', value: 1e300 },
+      ],
+    };
+    assert.deepEqual(outOfBounds(t, ctx), [
+      { field: 'rule.rules.0.count', key: 'segments.field.wholeRange', min: 1, max: 1_000_000 },
+      { field: 'rule.rules.0.withinDays', key: 'segments.field.wholeRange', min: 1, max: 36_500 },
+      { field: 'rule.rules.1.value', key: 'segments.field.numberRange', min: 0, max: fromMinor(Number.MAX_SAFE_INTEGER, 'EUR') },
+      { field: 'rule.rules.2.percent', key: 'segments.field.aboveRange', min: 0, max: 100 },
+    ]);
+    assert.deepEqual(outOfBounds(tree(), ctx), []);
+  });
+
+  it('the form’s bounds are the server’s: what the form lets through the server takes, and what it stops the server refuses', () => {
+    const samples: Array<Record<string, unknown>> = [
+      { type: 'profile', field: 'created_at', op: 'within_last_days', days: 30 },
+      { type: 'profile', field: 'birthday', op: 'within_next_days', days: 7 },
+      { type: 'purchases', op: 'at_least', count: 1, withinDays: 30 },
+      { type: 'event', name: 'Signed Up', op: 'at_least', count: 1, withinDays: 30 },
+      { type: 'store_visits', op: 'none', withinDays: 30 },
+      { type: 'last_contact', op: 'within_last_days', days: 30 },
+      { type: 'order_figures', field: 'order_count', op: 'gte', value: 3 },
+      { type: 'order_figures', field: 'avg_minor', op: 'gte', value: 1000 },
+      { type: 'rfm', field: 'm', op: 'gte', value: 4 },
+      { type: 'valuable', op: 'top_n', count: 10, withinDays: 365 },
+      { type: 'valuable', op: 'top_percent', percent: 10, withinDays: 365 },
+    ];
+    let checked = 0;
+    for (const sample of samples) {
+      for (const input of specFor(sample.type as string)!.inputs(sample as any, ctx).filter((i) => i.kind === 'number' || i.kind === 'money')) {
+        assert.ok(input.min !== undefined && input.max !== undefined, `${sample.type}.${input.prop} has bounds`);
+        const low = input.minExclusive ? input.min! + 0.5 : input.min!;
+        const cases: Array<[number, boolean]> = [[low, true], [input.max!, true], [input.min! - 1, false], [input.max! + 1, false], [input.minExclusive ? input.min! : NaN, false]];
+        if (input.whole) cases.push([input.min! + 0.5, false]);
+        for (const [v, ok] of cases) {
+          if (Number.isNaN(v)) continue;
+          const rule = { op: 'and' as const, rules: [{ ...sample, [input.prop]: v }] };
+          const what = `${JSON.stringify(sample)} ${input.prop}=${v}`;
+          assert.equal(outOfBounds(rule as GroupNode, ctx).length === 0, ok, `form: ${what}`);
+          assert.equal(ruleSchema.safeParse(rule).success, ok, `server: ${what}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 60, `${checked} cases`);
   });
 });
 

@@ -17,6 +17,12 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
   return new Intl.NumberFormat(currentLocale(), { maximumFractionDigits: digits }).format(value);
 }
 
+/** A share given as a fraction (0.333 → "33.3%"); the sign and its place follow the language ("۳۳٫۳٪" in Persian). */
+export function formatPercent(fraction: number | null | undefined, digits = 0): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—';
+  return new Intl.NumberFormat(currentLocale(), { style: 'percent', maximumFractionDigits: digits }).format(fraction);
+}
+
 /** Amounts travel as integer minor units; the currency says how many decimals they have. */
 export function formatMoney(minor: number | string | null | undefined, currency: string): string {
   if (minor === null || minor === undefined) return '—';

@@ -4,12 +4,13 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api/client.ts';
 import { useCanEditSegments, useCanWriteCustomers, useSession } from '../auth/session.tsx';
-import { formatDateTime, formatMoney, formatNumber } from '../i18n/format.ts';
+import { formatDateTime, formatMoney, formatNumber, formatPercent } from '../i18n/format.ts';
 import { Field } from '../ui/Field.tsx';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, parseK, share } from './logic.ts';
 import type { Cluster, ClusterRun, Job } from './types.ts';
 import { useJob } from './useJob.ts';
+import { clusterName } from './wording.ts';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 
@@ -88,11 +89,12 @@ function ClusterCard({ cluster: c, total, currency }: { cluster: Cluster; total:
   const [saving, setSaving] = useState(false);
   const headingId = `cluster-${c.id}`;
   const pct = share(c.size, total);
+  const name = clusterName(t, c.labelParts, c.label);
   return (
     <li className="card space-y-3 p-5" aria-labelledby={headingId}>
       <div className="flex items-start justify-between gap-3">
         <h2 id={headingId} className="text-base font-semibold">
-          {c.label}
+          {name}
         </h2>
         <span className="badge">{t('insights.clusters.customers', { count: c.size, n: formatNumber(c.size) })}</span>
       </div>
@@ -101,13 +103,13 @@ function ClusterCard({ cluster: c, total, currency }: { cluster: Cluster; total:
       </div>
       <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-500">{t('insights.clusters.share')}</dt>
-        <dd className="text-end tabular-nums">{formatNumber(pct, 1)} %</dd>
+        <dd className="text-end tabular-nums">{formatPercent(pct / 100, 1)}</dd>
         <dt className="text-slate-500">{t('insights.clusters.aov')}</dt>
         <dd className="text-end tabular-nums">{formatMoney(c.avgOrderMinor, currency)}</dd>
         <dt className="text-slate-500">{t('insights.clusters.medianGap')}</dt>
-        <dd className="text-end tabular-nums">{c.medianGapDays === null ? '—' : t('insights.days', { count: Math.round(c.medianGapDays) })}</dd>
+        <dd className="text-end tabular-nums">{c.medianGapDays === null ? '—' : t('insights.days', { count: Math.round(c.medianGapDays), n: formatNumber(Math.round(c.medianGapDays)) })}</dd>
         <dt className="text-slate-500">{t('insights.clusters.recency')}</dt>
-        <dd className="text-end tabular-nums">{t('insights.days', { count: Math.round(c.centroid.daysSinceLastOrder ?? 0) })}</dd>
+        <dd className="text-end tabular-nums">{t('insights.days', { count: Math.round(c.centroid.daysSinceLastOrder ?? 0), n: formatNumber(Math.round(c.centroid.daysSinceLastOrder ?? 0)) })}</dd>
         <dt className="text-slate-500">{t('insights.clusters.frequency')}</dt>
         <dd className="text-end tabular-nums">{formatNumber(c.centroid.orders ?? 0, 1)}</dd>
         <dt className="text-slate-500">{t('insights.clusters.monetary')}</dt>
@@ -123,15 +125,16 @@ function ClusterCard({ cluster: c, total, currency }: { cluster: Cluster; total:
           </button>
         )}
       </div>
-      {saving && <SaveAsSegment cluster={c} onCancel={() => setSaving(false)} />}
+      {saving && <SaveAsSegment cluster={c} defaultName={name} onCancel={() => setSaving(false)} />}
       {showMembers && <ClusterMembers clusterId={c.id} />}
     </li>
   );
 }
 
-function SaveAsSegment({ cluster, onCancel }: { cluster: Cluster; onCancel(): void }) {
+/** The name starts as the group's, in the reader's language, and is always sent: the segment is named as the user saw it. */
+function SaveAsSegment({ cluster, defaultName, onCancel }: { cluster: Cluster; defaultName: string; onCancel(): void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState(cluster.label);
+  const [name, setName] = useState(defaultName);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<{ id: string; name: string } | null>(null);
   const [busy, setBusy] = useState(false);

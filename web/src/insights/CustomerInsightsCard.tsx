@@ -5,6 +5,7 @@ import { get } from '../api/client.ts';
 import { formatDate } from '../i18n/format.ts';
 import { ErrorNotice, Spinner } from '../ui/states.tsx';
 import type { ContactSegment, Flag } from './types.ts';
+import { slowingReason } from './wording.ts';
 
 /** On the customer 360 page: alerts (slowing, with the reason) and the segments the customer is in. */
 export function CustomerInsightsCard({ contactId }: { contactId: string }) {
@@ -24,7 +25,7 @@ export function CustomerInsightsCard({ contactId }: { contactId: string }) {
       ) : slowing ? (
         <div role="note" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="slowing-flag">
           <p className="font-medium">{t('insights.customer.slowing', { since: formatDate(slowing.since) })}</p>
-          <p className="mt-1">{slowing.reason}</p>
+          <p className="mt-1">{slowingReason(t, slowing.details)}</p>
         </div>
       ) : (
         <p className="text-sm text-slate-500">{t('insights.customer.notSlowing')}</p>

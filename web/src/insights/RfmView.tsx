@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api/client.ts';
 import { useCanWriteCustomers } from '../auth/session.tsx';
-import { formatDateTime, formatNumber } from '../i18n/format.ts';
+import { formatDateTime, formatNumber, formatPercent } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, rfmLabelKey, share } from './logic.ts';
 import type { RfmDistribution } from './types.ts';
@@ -50,7 +50,7 @@ export function RfmView() {
       ) : data.customers === 0 ? (
         <EmptyState title={t('insights.rfm.emptyTitle')}>{t('insights.rfm.emptyBody')}</EmptyState>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <section className="card p-5" aria-labelledby="rfm-labels">
             <h2 id="rfm-labels" className="mb-3 text-base font-semibold">
               {t('insights.rfm.byLabel')}
@@ -61,7 +61,7 @@ export function RfmView() {
                   <div className="flex justify-between gap-3">
                     <span>{label(s.segment)}</span>
                     <span className="tabular-nums text-slate-600">
-                      {formatNumber(s.customers)} · {formatNumber(share(s.customers, data.customers), 1)} %
+                      {formatNumber(s.customers)} · {formatPercent(share(s.customers, data.customers) / 100, 1)}
                     </span>
                   </div>
                   <div className="mt-1 h-1.5 rounded bg-slate-100" aria-hidden>
@@ -75,59 +75,64 @@ export function RfmView() {
             <h2 id="rfm-grid" className="mb-3 text-base font-semibold">
               {t('insights.rfm.grid')}
             </h2>
-            <table className="table text-center text-xs">
-              <caption className="mb-2 text-start text-xs text-slate-500">{t('insights.rfm.gridCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('insights.rfm.rf')}</th>
-                  {[1, 2, 3, 4, 5].map((f) => (
-                    <th key={f} scope="col">F{f}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {[5, 4, 3, 2, 1].map((r) => (
-                  <tr key={r}>
-                    <th scope="row">R{r}</th>
-                    {[1, 2, 3, 4, 5].map((f) => {
-                      const cell = data.cells.find((c) => c.r === r && c.f === f);
-                      return (
-                        <td key={f} title={cell ? label(cell.segment) : undefined} className="tabular-nums">
-                          {formatNumber(cell?.customers ?? 0)}
-                        </td>
-                      );
-                    })}
+            {/* Six columns do not fit a phone: the grid scrolls on its own rather than widening the page. */}
+            <div className="overflow-x-auto">
+              <table className="table text-center text-xs">
+                <caption className="mb-2 text-start text-xs text-slate-500">{t('insights.rfm.gridCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('insights.rfm.rf')}</th>
+                    {[1, 2, 3, 4, 5].map((f) => (
+                      <th key={f} scope="col">F{f}</th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {[5, 4, 3, 2, 1].map((r) => (
+                    <tr key={r}>
+                      <th scope="row">R{r}</th>
+                      {[1, 2, 3, 4, 5].map((f) => {
+                        const cell = data.cells.find((c) => c.r === r && c.f === f);
+                        return (
+                          <td key={f} title={cell ? label(cell.segment) : undefined} className="tabular-nums">
+                            {formatNumber(cell?.customers ?? 0)}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
           <section className="card p-5 lg:col-span-2" aria-labelledby="rfm-scores">
             <h2 id="rfm-scores" className="mb-3 text-base font-semibold">
               {t('insights.rfm.scores')}
             </h2>
-            <table className="table text-sm">
-              <thead>
-                <tr>
-                  <th scope="col">{t('insights.rfm.score')}</th>
-                  <th scope="col" className="text-end">{t('insights.rfm.recency')}</th>
-                  <th scope="col" className="text-end">{t('insights.rfm.frequency')}</th>
-                  <th scope="col" className="text-end">{t('insights.rfm.monetary')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[5, 4, 3, 2, 1].map((score) => (
-                  <tr key={score}>
-                    <th scope="row">{formatNumber(score)}</th>
-                    {(['r', 'f', 'm'] as const).map((k) => (
-                      <td key={k} className="text-end tabular-nums">
-                        {formatNumber(data[k].find((x) => x.score === score)?.customers ?? 0)}
-                      </td>
-                    ))}
+            <div className="overflow-x-auto">
+              <table className="table text-sm">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('insights.rfm.score')}</th>
+                    <th scope="col" className="text-end">{t('insights.rfm.recency')}</th>
+                    <th scope="col" className="text-end">{t('insights.rfm.frequency')}</th>
+                    <th scope="col" className="text-end">{t('insights.rfm.monetary')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {[5, 4, 3, 2, 1].map((score) => (
+                    <tr key={score}>
+                      <th scope="row">{formatNumber(score)}</th>
+                      {(['r', 'f', 'm'] as const).map((k) => (
+                        <td key={k} className="text-end tabular-nums">
+                          {formatNumber(data[k].find((x) => x.score === score)?.customers ?? 0)}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
         </div>
       )}

@@ -8,6 +8,7 @@ import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { jobRunning, jobStatusKey, slowingPath } from './logic.ts';
 import type { SlowingItem } from './types.ts';
 import { useJob } from './useJob.ts';
+import { slowingReason } from './wording.ts';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
 
 
@@ -84,7 +85,7 @@ export function SlowingView() {
                       {r.name}
                     </CustomerLink>
                   </td>
-                  <td className="text-sm">{r.reason}</td>
+                  <td className="text-sm">{slowingReason(t, r.details)}</td>
                   <td className="text-sm whitespace-nowrap">{formatDate(r.since)}</td>
                 </tr>
               ))}

@@ -9,7 +9,7 @@ import { RFM_SEGMENTS } from './logic.ts';
 const op = (value: string, labelKey = `segments.op.${value}`): Option => ({ value, labelKey });
 const select = (prop: string, labelKey: string, options: Option[], initial = options[0]?.value ?? ''): Input => ({ prop, kind: 'select', labelKey, options, initial });
 const COMPARE = ['gte', 'gt', 'eq', 'neq', 'lte', 'lt'].map((v) => op(v));
-const window = (): Input => ({ prop: 'withinDays', kind: 'number', labelKey: 'insights.condition.window', min: 1, unitKey: 'segments.unit.days', initial: 365 });
+const window = (): Input => ({ prop: 'withinDays', kind: 'number', labelKey: 'insights.condition.window', min: 1, max: 3650, whole: true, unitKey: 'segments.unit.days', initial: 365 });
 
 function rfmInputs(c: ConditionNode): Input[] {
   const field = select('field', 'insights.condition.rfmField', ['segment', 'r', 'f', 'm'].map((v) => op(v, `insights.condition.rfm.${v}`)));
@@ -19,7 +19,7 @@ function rfmInputs(c: ConditionNode): Input[] {
       select('op', 'segments.input.op', [op('in'), op('not_in')]),
       { prop: 'value', kind: 'choices', labelKey: 'insights.condition.rfmLabels', options: RFM_SEGMENTS.map(([value, key]) => ({ value, labelKey: `insights.rfm.segment.${key}` })), initial: [] },
     ];
-  return [field, select('op', 'segments.input.op', COMPARE), { prop: 'value', kind: 'number', labelKey: 'insights.condition.score', min: 1, initial: 4 }];
+  return [field, select('op', 'segments.input.op', COMPARE), { prop: 'value', kind: 'number', labelKey: 'insights.condition.score', min: 1, max: 5, whole: true, initial: 4 }];
 }
 
 /** The latest run's groups, plus the one a saved rule names if it came from an earlier run (kept, not reset). */
@@ -37,8 +37,8 @@ export const INSIGHT_CONDITIONS: ConditionSpec[] = [
     inputs: (c) => [
       select('op', 'segments.input.op', [op('top_n', 'insights.condition.op.top_n'), op('top_percent', 'insights.condition.op.top_percent')]),
       c.op === 'top_percent'
-        ? { prop: 'percent', kind: 'number', labelKey: 'insights.condition.percent', min: 1, unitKey: 'insights.condition.unit.percent', initial: 10 }
-        : { prop: 'count', kind: 'number', labelKey: 'insights.condition.count', min: 1, unitKey: 'insights.condition.unit.customers', initial: 100 },
+        ? { prop: 'percent', kind: 'number', labelKey: 'insights.condition.percent', min: 0, minExclusive: true, max: 100, unitKey: 'insights.condition.unit.percent', initial: 10 }
+        : { prop: 'count', kind: 'number', labelKey: 'insights.condition.count', min: 1, max: 1_000_000, whole: true, unitKey: 'insights.condition.unit.customers', initial: 100 },
       window(),
     ],
   },

@@ -11,10 +11,17 @@ export interface Job {
   finishedAt: string | null;
 }
 
+/** A group's name as parts (src/insights/labels.ts); wording.ts words it in the reader's language. */
+export type ClusterLabelParts =
+  | { kind: 'new'; who: string; ordinal: number }
+  | { kind: 'habit'; habit: string; status: string | null; lowValue: boolean; ordinal: number };
+
 export interface Cluster {
   id: string;
   position: number;
+  /** English, for API clients; the screens word `labelParts`. */
   label: string;
+  labelParts: ClusterLabelParts | null;
   size: number;
   avgOrderMinor: number;
   medianGapDays: number | null;
@@ -42,13 +49,33 @@ export interface RfmDistribution {
   m: Array<{ score: number; customers: number }>;
 }
 
+/**
+ * The figures behind a slowing flag (src/insights/slowing.ts). Flags stored before
+ * recentOrders/earlierOrders/recentPercent were kept lack those; anything may be missing in a
+ * flag from an older or newer server.
+ */
+export interface SlowingDetails {
+  byGap?: boolean;
+  byValue?: boolean;
+  daysSinceLastOrder?: number;
+  medianGapDays?: number | null;
+  factor?: number;
+  ratio?: number;
+  recentAvgMinor?: number | null;
+  earlierAvgMinor?: number | null;
+  recentOrders?: number | null;
+  earlierOrders?: number | null;
+  recentPercent?: number | null;
+}
+
 export interface SlowingItem {
   contactId: string;
   name: string;
   ownerId: string | null;
+  /** English, for API clients; the screens word `details` (wording.ts). */
   reason: string;
   since: string;
-  details: Record<string, unknown>;
+  details: SlowingDetails;
 }
 
 export interface ValuableItem {
@@ -64,7 +91,7 @@ export interface Flag {
   flag: string;
   reason: string;
   since: string;
-  details: Record<string, unknown>;
+  details: SlowingDetails;
   computedAt: string;
 }
 

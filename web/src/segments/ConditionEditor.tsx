@@ -111,7 +111,7 @@ function ConditionInput(props: { id: string; input: Input; value: unknown; ctx: 
               </select>
             );
           case 'number':
-            return <input {...a} className={`${cls} w-28`} type="number" inputMode="numeric" min={input.min} step={1} value={value === '' || value === undefined ? '' : String(value)} onChange={(e) => props.onChange(num(e.target.value))} />;
+            return <input {...a} className={`${cls} w-28`} type="number" inputMode={input.whole ? 'numeric' : 'decimal'} min={input.min} max={input.max} step={input.whole ? 1 : 'any'} value={value === '' || value === undefined ? '' : String(value)} onChange={(e) => props.onChange(num(e.target.value))} />;
           case 'money':
             return (
               <input

@@ -11,7 +11,8 @@ import { useCanEditSegments } from '../auth/session.tsx';
 import { useCatalogData } from './data.ts';
 import { PREVIEW_DELAY_MS, PreviewPanel, usePreview } from './LivePreview.tsx';
 import { RuleBuilder } from './RuleBuilder.tsx';
-import { asRootGroup, incomplete, placeErrors } from './rules.ts';
+import { asRootGroup, incomplete, outOfBounds, placeErrors } from './rules.ts';
+import { formatNumber } from '../i18n/format.ts';
 import type { GroupNode, Segment, SegmentKind } from './types.ts';
 
 /** /segments/new (?kind=static for a list) and /segments/:id/edit. */
@@ -45,9 +46,16 @@ function Editor({ segment, kind }: { segment?: Segment; kind: SegmentKind }) {
   const current = JSON.stringify(root);
   const missing = useMemo(() => incomplete(debounced, ctx), [debounced, ctx]);
   const empty = debounced.rules.length === 0;
-  const preview = usePreview(debounced, dynamic && !loading && missing.length === 0 && !empty);
+  // Numbers out of range are said here, in the reader's language, and never sent: the server's
+  // schema message ("Too big: expected int to be <=…") is not for people.
+  const unsendable = outOfBounds(debounced, ctx).length > 0;
+  const preview = usePreview(debounced, dynamic && !loading && missing.length === 0 && !empty && !unsendable);
+  const bounds = outOfBounds(root, ctx);
   // Errors only count for the tree they were reported on: an edit makes them stale at once.
-  const fields = saveError?.rule === current ? saveError.error.body.fields : preview.key === current ? preview.fields : undefined;
+  const reported = saveError?.rule === current ? saveError.error.body.fields : preview.key === current ? preview.fields : undefined;
+  const fields = bounds.length
+    ? { ...reported, ...Object.fromEntries(bounds.map((b) => [b.field, [t(b.key, { min: formatNumber(b.min, 2), max: formatNumber(b.max, 2) })]])) }
+    : reported;
   const placed = useMemo(() => placeErrors(fields, root), [fields, root]);
   const hasRuleErrors = placed.byNode.size > 0 || placed.unplaced.length > 0;
 
@@ -57,6 +65,7 @@ function Editor({ segment, kind }: { segment?: Segment; kind: SegmentKind }) {
     // Said here, in the reader's language, rather than as the server's schema message.
     if (!name.trim()) return setNameMissing(true);
     setNameMissing(false);
+    if (dynamic && bounds.length) return;
     setBusy(true);
     try {
       const body = { name: name.trim(), description: description.trim() || null, ...(dynamic ? { rule: root } : {}) };

@@ -26,8 +26,17 @@ export interface Input {
   labelKey: string;
   /** select and choices */
   options?: Option[];
-  /** number and money: the smallest value the form offers (the server checks the real bounds). */
+  /**
+   * number and money: the bounds of src/segments/schema.ts, checked in the form so a value out of
+   * range is refused in the reader's language instead of with the schema's message. Money
+   * bounds are in minor units, like the value.
+   */
   min?: number;
+  max?: number;
+  /** The lower bound itself is refused (a share above 0). */
+  minExclusive?: boolean;
+  /** Only whole numbers (days, counts, scores). */
+  whole?: boolean;
   /** i18n key of a unit shown after a number ("days", "times"). */
   unitKey?: string;
   /** text: a named list of suggestions the builder loads (e.g. the workspace's tags). */
@@ -59,7 +68,10 @@ export interface ConditionSpec {
 const opt = (group: string) => (value: string): Option => ({ value, labelKey: `segments.${group}.${value}` });
 const ops = (...values: string[]) => values.map(opt('op'));
 const select = (prop: string, labelKey: string, options: Option[], initial = options[0]?.value ?? ''): Input => ({ prop, kind: 'select', labelKey, options, initial });
-const days = (prop = 'days', min = 1): Input => ({ prop, kind: 'number', labelKey: 'segments.input.days', min, unitKey: 'segments.unit.days', initial: 30 });
+/** The largest day count and count the server takes (src/segments/schema.ts `days`, `count`). */
+export const MAX_DAYS = 36_500;
+export const MAX_COUNT = 1_000_000;
+const days = (prop = 'days', min = 1, max = MAX_DAYS): Input => ({ prop, kind: 'number', labelKey: 'segments.input.days', min, max, whole: true, unitKey: 'segments.unit.days', initial: 30 });
 const text = (labelKey = 'segments.input.value', extra: Partial<Input> = {}): Input => ({ prop: 'value', kind: 'text', labelKey, initial: '', ...extra });
 const COMPARE = ops('gte', 'gt', 'eq', 'neq', 'lte', 'lt');
 const TEXT_OPS = ['eq', 'neq', 'contains'];
@@ -73,7 +85,7 @@ function activityInputs(first: Input[]): (c: ConditionNode) => Input[] {
   return (c) => [
     ...first,
     select('op', 'segments.input.op', ops('at_least', 'none')),
-    ...(c.op === 'none' ? [] : [{ prop: 'count', kind: 'number', labelKey: 'segments.input.count', min: 1, unitKey: 'segments.unit.times', initial: 1 } satisfies Input]),
+    ...(c.op === 'none' ? [] : [{ prop: 'count', kind: 'number', labelKey: 'segments.input.count', min: 1, max: MAX_COUNT, whole: true, unitKey: 'segments.unit.times', initial: 1 } satisfies Input]),
     { ...days('withinDays'), labelKey: 'segments.input.withinDays' },
   ];
 }
@@ -97,7 +109,7 @@ function profileInputs(c: ConditionNode): Input[] {
         c.op === 'before' || c.op === 'after' ? { prop: 'value', kind: 'date', labelKey: 'segments.input.date', initial: '' } : days(),
       ];
     case 'birthday':
-      return [field, select('op', 'segments.input.op', ops('within_next_days')), { ...days('days', 0), initial: 7 }];
+      return [field, select('op', 'segments.input.op', ops('within_next_days')), { ...days('days', 0, 366), initial: 7 }];
   }
   return [field];
 }
@@ -132,7 +144,7 @@ function orderFigureInputs(c: ConditionNode): Input[] {
   if (c.field === 'favourite_sku') return [field, select('op', 'segments.input.op', ops('eq', 'neq')), text('segments.input.sku')];
   const money = c.field === 'total_minor' || c.field === 'avg_minor';
   const unitKey = c.field === 'order_count' ? 'segments.unit.orders' : c.field === 'days_since_last_order' || c.field === undefined ? 'segments.unit.days' : undefined;
-  return [field, select('op', 'segments.input.op', COMPARE), { prop: 'value', kind: money ? 'money' : 'number', labelKey: 'segments.input.value', min: 0, unitKey, initial: money ? 10_000 : 30 }];
+  return [field, select('op', 'segments.input.op', COMPARE), { prop: 'value', kind: money ? 'money' : 'number', labelKey: 'segments.input.value', min: 0, max: Number.MAX_SAFE_INTEGER, whole: true, unitKey, initial: money ? 10_000 : 30 }];
 }
 
 /** Every condition type the builder knows, in the order "add condition" lists them. */
@@ -236,6 +248,26 @@ export function missingProps(c: ConditionNode, ctx: CatalogContext): string[] {
     if (i.kind === 'select' && (i.options ?? []).length === 0) return true;
     return v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
   }).map((i) => i.prop);
+}
+
+export interface BoundsProblem {
+  /** i18n key of the message; its {{min}} and {{max}} are in the unit the form shows. */
+  key: 'segments.field.wholeRange' | 'segments.field.numberRange' | 'segments.field.aboveRange';
+  min: number;
+  max: number;
+}
+
+/** Why a number the user typed cannot be sent, or null when it can (or is not a number yet). */
+export function boundsProblem(input: Input, v: unknown, currency: string): BoundsProblem | null {
+  if ((input.kind !== 'number' && input.kind !== 'money') || typeof v !== 'number') return null;
+  const min = input.min ?? -Infinity;
+  const max = input.max ?? Infinity;
+  const ok = Number.isFinite(v) && (input.minExclusive ? v > min : v >= min) && v <= max && (!input.whole || Number.isInteger(v));
+  // Unbounded inputs (custom number fields) only ever hold finite numbers: reshape drops the rest.
+  if (ok || (input.min === undefined && input.max === undefined)) return null;
+  const shown = (x: number) => (input.kind === 'money' && Number.isFinite(x) ? fromMinor(x, currency) : x);
+  const key = input.minExclusive ? 'segments.field.aboveRange' : input.whole && input.kind !== 'money' ? 'segments.field.wholeRange' : 'segments.field.numberRange';
+  return { key, min: shown(min), max: shown(max) };
 }
 
 /** Decimal places of a currency's minor unit (EUR 2, JPY 0). */

@@ -1,4 +1,4 @@
-import { missingProps, type CatalogContext } from './catalog.ts';
+import { boundsProblem, missingProps, specFor, type BoundsProblem, type CatalogContext } from './catalog.ts';
 import type { ConditionNode, GroupNode, NotNode, RuleNode } from './types.ts';
 
 // Editing a rule tree without mutating it, and placing the server's field errors (keyed by JSON
@@ -81,6 +81,20 @@ export function incomplete(root: RuleNode, ctx: CatalogContext): string[] {
     const n = getAt(root, path)!;
     if (isGroup(n) && n.rules.length === 0) out.push(`${nodeKey(path)}.rules`);
     else if (isCondition(n)) for (const prop of missingProps(n, ctx)) out.push(`${nodeKey(path)}.${prop}`);
+  }
+  return out;
+}
+
+/** Numbers out of the range the server takes, by error key (`rule.rules.1.count`), checked before anything is sent. */
+export function outOfBounds(root: RuleNode, ctx: CatalogContext): Array<BoundsProblem & { field: string }> {
+  const out: Array<BoundsProblem & { field: string }> = [];
+  for (const path of allPaths(root)) {
+    const n = getAt(root, path)!;
+    if (!isCondition(n)) continue;
+    for (const input of specFor(n.type)?.inputs(n, ctx) ?? []) {
+      const problem = boundsProblem(input, n[input.prop], ctx.currency);
+      if (problem) out.push({ ...problem, field: `${nodeKey(path)}.${input.prop}` });
+    }
   }
   return out;
 }
