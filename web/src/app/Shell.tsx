@@ -63,7 +63,7 @@ export function Shell() {
               <label className="sr-only" htmlFor="lang">
                 {t('nav.language')}
               </label>
-              <select id="lang" className="input w-auto py-1" value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
+              <select id="lang" className="input w-auto py-1" value={i18n.language} onChange={(e) => void setLanguage(e.target.value)}>
                 {LANGUAGES.map((l) => (
                   <option key={l.code} value={l.code}>
                     {l.name}
