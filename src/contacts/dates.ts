@@ -13,8 +13,9 @@ export function dateOrderFor(country: string): DateOrder {
   return MONTH_FIRST.has(country) ? 'mdy' : 'dmy';
 }
 
-/** An example in the order the reader expects, for error messages. */
-export function dateExample(order: DateOrder): string {
+/** The form the reader expects, for error messages: ISO alone for the API, with the local form for the importer. */
+export function dateExample(order?: DateOrder): string {
+  if (!order) return 'YYYY-MM-DD';
   return order === 'mdy' ? '1980-12-31 or 12/31/1980' : '1980-12-31 or 31.12.1980';
 }
 

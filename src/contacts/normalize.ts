@@ -40,8 +40,13 @@ export interface LocalForms {
   commaGroups: boolean;
 }
 
+const formsByCountry = new Map<string, LocalForms>();
+
+/** One object per country: the importer asks for every row and every date or number field. */
 export function localFormsFor(country: string): LocalForms {
-  return { dateOrder: dateOrderFor(country), commaGroups: commaGroupsIn(country) };
+  let forms = formsByCountry.get(country);
+  if (!forms) formsByCountry.set(country, (forms = { dateOrder: dateOrderFor(country), commaGroups: commaGroupsIn(country) }));
+  return forms;
 }
 
 /**
@@ -71,7 +76,7 @@ export function checkAttribute(def: AttributeDefinition, raw: unknown, local?: L
     case 'date': {
       const s = String(raw).trim();
       const date = calendarDate(s, dateOrder);
-      if (date === null) return { ok: false, reason: `${def.key}: expected a date ${dateOrder ? dateExample(dateOrder) : 'YYYY-MM-DD'}, got ${s}` };
+      if (date === null) return { ok: false, reason: `${def.key}: expected a date ${dateExample(dateOrder)}, got ${s}` };
       return { ok: true, value: date };
     }
     case 'choice': {
@@ -85,7 +90,7 @@ export function checkAttribute(def: AttributeDefinition, raw: unknown, local?: L
 /** A date of birth: a real calendar date, not in the future. */
 export function checkBirthday(raw: string, dateOrder?: DateOrder): Checked<string> {
   const date = calendarDate(raw, dateOrder);
-  if (date === null) return { ok: false, reason: `Birthday must be a date ${dateOrder ? dateExample(dateOrder) : 'YYYY-MM-DD'}, got ${raw}` };
+  if (date === null) return { ok: false, reason: `Birthday must be a date ${dateExample(dateOrder)}, got ${raw}` };
   if (Date.parse(`${date}T00:00:00Z`) > Date.now()) return { ok: false, reason: 'Birthday is in the future' };
   return { ok: true, value: date };
 }
