@@ -99,7 +99,7 @@ export const authRoutes = defineRoutes([
     method: 'PATCH',
     url: '/api/v1/workspace',
     tag: SETTINGS,
-    summary: 'Change name, default country, time zone, currency or locale',
+    summary: 'Change name, default country, time zone, currency, locale or payment terms',
     roles: ADMIN_ONLY,
     body: workspacePatch,
     handler: async (ctx, { body }) => {

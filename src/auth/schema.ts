@@ -41,6 +41,12 @@ export const workspacePatch = z
     timeZone: z.string().max(64, 'At most 64 characters').optional(),
     currency: z.string().max(3, 'Three letters').optional(),
     locale: z.string().max(35, 'At most 35 characters').optional(),
+    paymentTermsDays: z
+      .int('A whole number of days')
+      .min(0, '0 or more days')
+      .max(365, 'At most 365 days')
+      .optional()
+      .describe('Days from order to due date for orders that name none (default 14)'),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'Nothing to change');
 

@@ -1,6 +1,7 @@
 import { getCountries } from 'libphonenumber-js';
 import type { Executor } from '../platform/http.ts';
 import { NotFound, ValidationError, type FieldErrors } from '../platform/errors.ts';
+import { queueFiguresRecompute } from '../orders/figures-upgrade.ts';
 import type { WorkspacePatch } from './schema.ts';
 
 export interface WorkspaceView {
@@ -10,6 +11,7 @@ export interface WorkspaceView {
   timeZone: string;
   currency: string;
   locale: string;
+  paymentTermsDays: number;
   createdAt: Date;
 }
 
@@ -21,7 +23,7 @@ const CURRENCIES = new Set<string>(Intl.supportedValuesOf('currency'));
 export async function getWorkspace(db: Executor, workspaceId: string): Promise<WorkspaceView> {
   const r = await db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
   if (!r) throw new NotFound('Workspace');
-  return { id: r.id, name: r.name, defaultCountry: r.default_country, timeZone: r.time_zone, currency: r.currency, locale: r.locale, createdAt: r.created_at };
+  return { id: r.id, name: r.name, defaultCountry: r.default_country, timeZone: r.time_zone, currency: r.currency, locale: r.locale, paymentTermsDays: Number(r.payment_terms_days), createdAt: r.created_at };
 }
 
 function canonicalLocale(raw: string): string | null {
@@ -34,7 +36,14 @@ function canonicalLocale(raw: string): string | null {
 }
 
 /** Checks every setting at once so the form can show all problems together. */
-export function checkSettings(patch: WorkspacePatch): { name?: string; default_country?: string; time_zone?: string; currency?: string; locale?: string } {
+export function checkSettings(patch: WorkspacePatch): {
+  name?: string;
+  default_country?: string;
+  time_zone?: string;
+  currency?: string;
+  locale?: string;
+  payment_terms_days?: number;
+} {
   const fields: FieldErrors = {};
   const out: ReturnType<typeof checkSettings> = {};
   if (patch.name !== undefined) out.name = patch.name;
@@ -57,6 +66,7 @@ export function checkSettings(patch: WorkspacePatch): { name?: string; default_c
     if (l) out.locale = l;
     else fields.locale = ['Not a BCP 47 language tag'];
   }
+  if (patch.paymentTermsDays !== undefined) out.payment_terms_days = patch.paymentTermsDays;
   if (Object.keys(fields).length) throw new ValidationError('Invalid workspace settings', fields);
   return out;
 }
@@ -65,5 +75,9 @@ export async function updateWorkspace(db: Executor, workspaceId: string, patch: 
   const set = checkSettings(patch);
   const before = await getWorkspace(db, workspaceId);
   await db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
-  return { before, after: await getWorkspace(db, workspaceId) };
+  const after = await getWorkspace(db, workspaceId);
+  // Money figures are sums in the workspace currency and due dates follow the terms: both are
+  // recomputed for every customer when either changes.
+  if (after.currency !== before.currency || after.paymentTermsDays !== before.paymentTermsDays) await queueFiguresRecompute(db, workspaceId);
+  return { before, after };
 }

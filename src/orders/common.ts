@@ -43,16 +43,17 @@ export function formatMoney(minor: number, currency: string): string {
 export interface WorkspaceSettings {
   currency: string;
   defaultCountry: string;
+  paymentTermsDays: number;
 }
 
 export async function workspaceSettings(db: Executor, workspaceId: string): Promise<WorkspaceSettings> {
   const ws = await db
     .selectFrom('workspaces')
-    .select(['currency', 'default_country'])
+    .select(['currency', 'default_country', 'payment_terms_days'])
     .where('id', '=', workspaceId)
     .executeTakeFirst();
   if (!ws) throw new NotFound('Workspace');
-  return { currency: ws.currency, defaultCountry: ws.default_country };
+  return { currency: ws.currency, defaultCountry: ws.default_country, paymentTermsDays: Number(ws.payment_terms_days) };
 }
 
 export type ContactRef = { email: string } | { phone: string } | { externalId: string };

@@ -22,11 +22,30 @@ import { sql, type RawBuilder } from 'kysely';
  *                    rounded to 2 decimals; null with fewer than two counted orders.
  *   favourite      = the product with the most units over counted orders' lines; ties go to the
  *                    one bought most recently, then to the lower sku so the answer is stable.
- *   amount_due     = max(0, total_minor - sum of the customer's payments in the workspace currency).
+ *   paid           = an order the shop marked 'paid' is paid, whatever payments Rapport holds (an
+ *                    imported order history has none); payments naming such an order belong to it.
+ *                    Every other payment (the pool) pays the customer's other counted orders, oldest
+ *                    first, whether or not it names one: a shop often records money per customer.
+ *   amount_due     = max(0, totals of counted orders not marked paid - the pool), workspace currency.
+ *   payment reliability (workspace currency, orders with a total above 0):
+ *     due date     = the order's due_at, else ordered_at + the workspace's payment terms in days.
+ *     settled at   = for an order marked paid, its latest payment (unknown without one: such an
+ *                    order is paid but says nothing of punctuality); for the others, when the pool,
+ *                    summed in (paid_at, id) order, first covers their running total in
+ *                    (ordered_at, id) order up to this one.
+ *     days late    = whole days from due date to settled at, 0 when paid by then; an order is late
+ *                    from one whole day past due. days_late_avg averages over settled orders.
+ *     unpaid_due_at= the earliest due date of an order not yet settled (readers compare it with now:
+ *                    being overdue is a matter of the clock, not of a write).
  *   A stats row exists while the customer has a counted order or a payment; otherwise it is
  *   deleted and readers see zeros.
  */
-export function refreshFiguresStatement(workspaceId: string, currency: string, contactIds: string[] | null): RawBuilder<unknown> {
+export function refreshFiguresStatement(
+  workspaceId: string,
+  settings: { currency: string; paymentTermsDays: number },
+  contactIds: string[] | null,
+): RawBuilder<unknown> {
+  const { currency, paymentTermsDays } = settings;
   const scope = (column: string) => (contactIds ? sql`and ${sql.ref(column)} in (${sql.join(contactIds)})` : sql``);
   return sql`
     with per_order as (
@@ -60,11 +79,54 @@ export function refreshFiguresStatement(workspaceId: string, currency: string, c
       from units
       order by contact_id, units desc, last_at desc, sku
     ),
-    paid as (
-      select p.contact_id, sum(p.amount_minor) as paid_minor
+    money_orders as (
+      select o.id, o.contact_id, o.ordered_at, o.total_minor, o.status = 'paid' as marked_paid,
+             coalesce(o.due_at, o.ordered_at + make_interval(days => ${paymentTermsDays}::int)) as due_at
+      from orders o
+      where o.workspace_id = ${workspaceId} and o.status in ('ordered', 'delivered', 'paid') and o.currency = ${currency}
+        ${scope('o.contact_id')}
+    ),
+    money_payments as (
+      select p.id, p.contact_id, p.paid_at, p.amount_minor, m.id as marked_order
       from payments p
+      left join money_orders m on m.id = p.order_id and m.marked_paid
       where p.workspace_id = ${workspaceId} and p.currency = ${currency} ${scope('p.contact_id')}
-      group by p.contact_id
+    ),
+    money as (
+      select coalesce(o.contact_id, p.contact_id) as contact_id, coalesce(o.open_minor, 0) - coalesce(p.pool_minor, 0) as due_minor
+      from (select contact_id, sum(total_minor) filter (where not marked_paid) as open_minor from money_orders group by contact_id) o
+      full join (select contact_id, sum(amount_minor) filter (where marked_order is null) as pool_minor from money_payments group by contact_id) p
+        on p.contact_id = o.contact_id
+    ),
+    -- Open orders and pool payments on one scale (running totals), walked from the largest down: an
+    -- order is settled by the earliest payment whose running total reaches the order's. At equal
+    -- totals the payment sorts first, so it counts.
+    settlement as (
+      select contact_id, false as marked_paid, due_at,
+             min(paid_at) over (partition by contact_id order by running desc, is_order
+                                rows between unbounded preceding and current row) as settled_at, is_order
+      from (select contact_id, true as is_order, due_at, null::timestamptz as paid_at,
+                   sum(total_minor) over (partition by contact_id order by ordered_at, id) as running
+              from money_orders where not marked_paid and total_minor > 0
+            union all
+            select contact_id, false, null, paid_at, sum(amount_minor) over (partition by contact_id order by paid_at, id)
+              from money_payments where marked_order is null) x
+      union all
+      select m.contact_id, true, m.due_at, max(p.paid_at), true
+      from money_orders m left join money_payments p on p.marked_order = m.id
+      where m.marked_paid and m.total_minor > 0
+      group by m.id, m.contact_id, m.due_at
+    ),
+    reliability as (
+      select contact_id,
+             count(settled_at) as settled_orders,
+             count(*) filter (where settled_at >= due_at + interval '1 day') as late_orders,
+             -- greatest() skips nulls: unsettled orders must be filtered out, not left to avg()
+             round(avg(greatest(floor(extract(epoch from settled_at - due_at) / 86400), 0)) filter (where settled_at is not null), 1) as days_late_avg,
+             min(due_at) filter (where settled_at is null and not marked_paid) as unpaid_due_at
+      from settlement
+      where is_order
+      group by contact_id
     ),
     computed as (
       select coalesce(c.contact_id, p.contact_id) as contact_id,
@@ -76,16 +138,23 @@ export function refreshFiguresStatement(workspaceId: string, currency: string, c
              round(c.median_gap::numeric, 2) as median_gap_days,
              f.product_id as favourite_product_id,
              f.sku as favourite_sku,
-             greatest(coalesce(c.total_minor, 0) - coalesce(p.paid_minor, 0), 0)::bigint as amount_due_minor
+             greatest(coalesce(p.due_minor, 0), 0)::bigint as amount_due_minor,
+             coalesce(r.settled_orders, 0)::int as settled_orders,
+             coalesce(r.late_orders, 0)::int as late_orders,
+             r.days_late_avg,
+             r.unpaid_due_at
       from per_contact c
-      full join paid p on p.contact_id = c.contact_id
+      full join money p on p.contact_id = c.contact_id
       left join favourite f on f.contact_id = c.contact_id
+      left join reliability r on r.contact_id = coalesce(c.contact_id, p.contact_id)
     ),
     upserted as (
       insert into contact_order_stats as s (contact_id, workspace_id, first_order_at, last_order_at, order_count,
-        total_minor, avg_minor, median_gap_days, favourite_product_id, favourite_sku, amount_due_minor, updated_at)
+        total_minor, avg_minor, median_gap_days, favourite_product_id, favourite_sku, amount_due_minor,
+        settled_orders, late_orders, days_late_avg, unpaid_due_at, updated_at)
       select contact_id, ${workspaceId}::uuid, first_order_at, last_order_at, order_count,
-        total_minor, avg_minor, median_gap_days, favourite_product_id, favourite_sku, amount_due_minor, now()
+        total_minor, avg_minor, median_gap_days, favourite_product_id, favourite_sku, amount_due_minor,
+        settled_orders, late_orders, days_late_avg, unpaid_due_at, now()
       from computed
       on conflict (contact_id) do update set
         first_order_at = excluded.first_order_at,
@@ -97,13 +166,19 @@ export function refreshFiguresStatement(workspaceId: string, currency: string, c
         favourite_product_id = excluded.favourite_product_id,
         favourite_sku = excluded.favourite_sku,
         amount_due_minor = excluded.amount_due_minor,
+        settled_orders = excluded.settled_orders,
+        late_orders = excluded.late_orders,
+        days_late_avg = excluded.days_late_avg,
+        unpaid_due_at = excluded.unpaid_due_at,
         updated_at = excluded.updated_at
       -- a re-run after a bulk load leaves unchanged rows alone instead of rewriting a million tuples
       where (s.first_order_at, s.last_order_at, s.order_count, s.total_minor, s.avg_minor, s.median_gap_days,
-             s.favourite_product_id, s.favourite_sku, s.amount_due_minor)
+             s.favourite_product_id, s.favourite_sku, s.amount_due_minor, s.settled_orders, s.late_orders, s.days_late_avg,
+             s.unpaid_due_at)
         is distinct from
             (excluded.first_order_at, excluded.last_order_at, excluded.order_count, excluded.total_minor, excluded.avg_minor,
-             excluded.median_gap_days, excluded.favourite_product_id, excluded.favourite_sku, excluded.amount_due_minor)
+             excluded.median_gap_days, excluded.favourite_product_id, excluded.favourite_sku, excluded.amount_due_minor,
+             excluded.settled_orders, excluded.late_orders, excluded.days_late_avg, excluded.unpaid_due_at)
       returning s.contact_id
     )
     -- the data-modifying CTE above runs once whatever the main query reads; the two touch disjoint rows

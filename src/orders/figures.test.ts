@@ -22,10 +22,11 @@ forEachEngine('Order figures', (env) => {
     const rows = await env()
       .engine.db.selectFrom('contact_order_stats')
       .select(['contact_id', 'first_order_at', 'last_order_at', 'order_count', 'total_minor', 'avg_minor', 'median_gap_days', 'favourite_product_id', 'favourite_sku', 'amount_due_minor'])
+      .select(['settled_orders', 'late_orders', 'days_late_avg', 'unpaid_due_at'])
       .where('workspace_id', '=', workspaceId)
       .orderBy('contact_id')
       .execute();
-    return rows.map((r) => ({ ...r, order_count: Number(r.order_count), total_minor: Number(r.total_minor), avg_minor: Number(r.avg_minor), amount_due_minor: Number(r.amount_due_minor), median_gap_days: r.median_gap_days === null ? null : Number(r.median_gap_days) }));
+    return rows.map((r) => ({ ...r, order_count: Number(r.order_count), total_minor: Number(r.total_minor), avg_minor: Number(r.avg_minor), amount_due_minor: Number(r.amount_due_minor), median_gap_days: r.median_gap_days === null ? null : Number(r.median_gap_days), days_late_avg: r.days_late_avg === null ? null : Number(r.days_late_avg) }));
   }
 
   it('gives zeros in the workspace currency for a customer who never ordered', async () => {
@@ -33,6 +34,7 @@ forEachEngine('Order figures', (env) => {
     assert.deepEqual(await figures(), {
       firstOrderAt: null, lastOrderAt: null, orderCount: 0, totalMinor: 0, averageMinor: 0,
       medianGapDays: null, favouriteProduct: null, amountDueMinor: 0, currency: 'EUR',
+      payments: { settledOrders: 0, lateOrders: 0, onTimeShare: null, averageDaysLate: null, oldestUnpaidDueAt: null, daysOverdue: 0, paymentTermsDays: 14 },
     });
     await db.updateTable('workspaces').set({ currency: 'SEK' }).where('id', '=', ws.workspaceId).execute();
     assert.equal((await figures()).currency, 'SEK');
@@ -72,10 +74,11 @@ forEachEngine('Order figures', (env) => {
     const o = await order(api, { contactId, status: 'delivered', lines: [{ sku: 'TEA', quantity: 1 }] });
     await order(api, { contactId, status: 'paid', lines: [{ sku: 'CUP', quantity: 1 }] });
     let f = await figures();
-    assert.deepEqual([f.orderCount, f.totalMinor, f.amountDueMinor], [2, 1500, 1500]);
+    // The order marked paid counts in the totals but is not owed (decision 0025).
+    assert.deepEqual([f.orderCount, f.totalMinor, f.amountDueMinor], [2, 1500, 1000]);
     await api.patch(`/api/v1/orders/${o.id}/status`, { status: 'returned' });
     f = await figures();
-    assert.deepEqual([f.orderCount, f.totalMinor, f.amountDueMinor], [1, 500, 500]);
+    assert.deepEqual([f.orderCount, f.totalMinor, f.amountDueMinor], [1, 500, 0]);
   });
 
   it('leaves orders and payments in other currencies out of money sums only', async () => {

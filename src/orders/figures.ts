@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/http.ts';
 import { NotFound } from '../platform/errors.ts';
-import { lockCustomerFigures, toNumber, toNumberOrNull, iso, workspaceSettings } from './common.ts';
+import { lockCustomerFigures, toNumber, toNumberOrNull, iso, workspaceSettings, type WorkspaceSettings } from './common.ts';
 import { refreshFiguresStatement } from './figures-sql.ts';
 
 // Contract used by contacts/ (the 360 view and merge) and the demo generator.
@@ -18,6 +18,29 @@ export interface OrderFigures {
   favouriteProduct: { id: string | null; sku: string; name: string | null } | null;
   amountDueMinor: number;
   currency: string;
+  payments: PaymentReliability;
+}
+
+/** How the customer pays (definitions in figures-sql.ts); the clock part is judged at read time. */
+export interface PaymentReliability {
+  /** Orders in the workspace currency paid in full, and of those, paid a whole day or more late. */
+  settledOrders: number;
+  lateOrders: number;
+  /** Share of settled orders paid by their due date, 0–1; null before any order is settled. */
+  onTimeShare: number | null;
+  averageDaysLate: number | null;
+  /** The earliest due date among orders not yet paid in full (may lie ahead). */
+  oldestUnpaidDueAt: string | null;
+  /** Whole days that due date has passed; 0 when nothing is past due. */
+  daysOverdue: number;
+  paymentTermsDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function daysOverdue(unpaidDueAt: string | null, now = Date.now()): number {
+  if (!unpaidDueAt) return 0;
+  return Math.max(0, Math.floor((now - Date.parse(unpaidDueAt)) / DAY_MS));
 }
 
 /** The figures kept current on every order write; zeros for a customer who never ordered. */
@@ -48,6 +71,11 @@ export const ORDER_FIGURE_COLUMNS = [
   's.favourite_product_id',
   's.favourite_sku',
   's.amount_due_minor',
+  's.settled_orders',
+  's.late_orders',
+  's.days_late_avg',
+  's.unpaid_due_at',
+  'w.payment_terms_days',
   'p.sku as product_sku',
   'p.name as product_name',
 ] as const;
@@ -63,6 +91,11 @@ export interface OrderFiguresRow {
   favourite_product_id: string | null;
   favourite_sku: string | null;
   amount_due_minor: string | number | bigint | null;
+  settled_orders: number | null;
+  late_orders: number | null;
+  days_late_avg: string | number | null;
+  unpaid_due_at: Date | string | null;
+  payment_terms_days: number;
   product_sku: string | null;
   product_name: string | null;
 }
@@ -80,6 +113,22 @@ export function orderFiguresOf(row: OrderFiguresRow): OrderFigures {
     favouriteProduct: sku ? { id: row.favourite_product_id ?? null, sku, name: row.product_name ?? null } : null,
     amountDueMinor: toNumber(row.amount_due_minor),
     currency: row.currency,
+    payments: paymentReliabilityOf(row),
+  };
+}
+
+export function paymentReliabilityOf(row: Pick<OrderFiguresRow, 'settled_orders' | 'late_orders' | 'days_late_avg' | 'unpaid_due_at' | 'payment_terms_days'>): PaymentReliability {
+  const settled = toNumber(row.settled_orders);
+  const late = toNumber(row.late_orders);
+  const unpaid = iso(row.unpaid_due_at);
+  return {
+    settledOrders: settled,
+    lateOrders: late,
+    onTimeShare: settled > 0 ? (settled - late) / settled : null,
+    averageDaysLate: toNumberOrNull(row.days_late_avg),
+    oldestUnpaidDueAt: unpaid,
+    daysOverdue: daysOverdue(unpaid),
+    paymentTermsDays: Number(row.payment_terms_days),
   };
 }
 
@@ -87,11 +136,10 @@ export function orderFiguresOf(row: OrderFiguresRow): OrderFigures {
  * Rewrites the figures of the given customers from their orders and payments. Callers inside a
  * write path must already hold lockCustomerFigures for these ids (the order services do).
  */
-export async function refreshOrderFigures(db: Executor, workspaceId: string, contactIds: string[], currency?: string): Promise<void> {
+export async function refreshOrderFigures(db: Executor, workspaceId: string, contactIds: string[], settings?: WorkspaceSettings): Promise<void> {
   const ids = [...new Set(contactIds)];
   if (ids.length === 0) return;
-  const cur = currency ?? (await workspaceSettings(db, workspaceId)).currency;
-  await refreshFiguresStatement(workspaceId, cur, ids).execute(db);
+  await refreshFiguresStatement(workspaceId, settings ?? (await workspaceSettings(db, workspaceId)), ids).execute(db);
 }
 
 /** Moves every order, payment and complaint of `fromId` to `intoId` and recomputes the figures of both. */
@@ -120,10 +168,10 @@ export async function reassignOrdersOnMerge(db: Executor, workspaceId: string, f
  */
 export async function recomputeOrderFiguresForWorkspace(db: Executor, workspaceId: string): Promise<void> {
   const run = async (trx: Executor) => {
-    const { currency } = await workspaceSettings(trx, workspaceId);
+    const settings = await workspaceSettings(trx, workspaceId);
     await sql`set local jit = off`.execute(trx);
     await sql`set local work_mem = '64MB'`.execute(trx);
-    await refreshFiguresStatement(workspaceId, currency, null).execute(trx);
+    await refreshFiguresStatement(workspaceId, settings, null).execute(trx);
   };
   if (db.isTransaction) await run(db);
   else await db.transaction().execute(run);

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { AuthContext, Executor } from '../platform/http.ts';
-import { Conflict, NotFound } from '../platform/errors.ts';
+import { Conflict, NotFound, ValidationError } from '../platform/errors.ts';
 import type { OrdersTables, OrderStatus } from './tables.ts';
 import {
   cursorTime,
@@ -33,6 +33,8 @@ export interface OrderSummary {
   currency: string;
   totalMinor: number;
   orderedAt: string;
+  /** The order's own due date; null: orderedAt + the workspace's payment terms. */
+  dueAt: string | null;
   /** False for imported and demo orders: their status changes leave product stock alone. */
   movesStock: boolean;
   createdAt: string;
@@ -65,6 +67,7 @@ export function orderOut(r: OrderRow): OrderSummary {
     currency: r.currency,
     totalMinor: toNumber(r.total_minor),
     orderedAt: iso(r.ordered_at)!,
+    dueAt: iso(r.due_at),
     movesStock: r.moves_stock,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
@@ -109,6 +112,7 @@ export async function createOrder(db: Executor, auth: AuthContext, input: Create
       currency,
       total_minor: totalMinor,
       ordered_at: orderedAt,
+      due_at: input.dueAt ?? null,
       moves_stock: true,
     })
     .returningAll()
@@ -129,7 +133,7 @@ export async function createOrder(db: Executor, auth: AuthContext, input: Create
     )
     .execute();
   await moveStock(db, ws, order.id, stockMove(null, input.status));
-  await refreshOrderFigures(db, ws, [contactId], settings.currency);
+  await refreshOrderFigures(db, ws, [contactId], settings);
   const items = lines.reduce((n, l) => n + l.quantity, 0);
   const what = input.status === 'inquiry' ? 'Inquiry' : 'Order';
   await recordOnTimeline(db, {
@@ -189,6 +193,20 @@ export async function listOrders(
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return { items: page.map(orderOut), nextCursor: rows.length > q.limit && last ? timeCursor(last.cursor_at, last.id) : null };
+}
+
+/** Agreed other terms with the customer: the order falls due then, and their payment figures follow. */
+export async function changeOrderDueDate(db: Executor, auth: AuthContext, id: string, dueAt: string | null): Promise<{ before: OrderSummary; after: OrderDetail }> {
+  const ws = auth.workspaceId;
+  const peek = await findOrder(db, ws, id);
+  await lockCustomerFigures(db, ws, [peek.contact_id]);
+  const order = await findOrder(db, ws, id, true);
+  if (dueAt !== null && Date.parse(dueAt) < new Date(order.ordered_at).getTime()) {
+    throw ValidationError.field('dueAt', 'The due date cannot be before the order date');
+  }
+  await db.updateTable('orders').set({ due_at: dueAt, updated_at: sql`now()` }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+  await refreshOrderFigures(db, ws, [order.contact_id]);
+  return { before: orderOut(order), after: await getOrder(db, ws, id) };
 }
 
 export async function changeOrderStatus(

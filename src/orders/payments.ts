@@ -94,7 +94,7 @@ export async function createPayment(db: Executor, auth: AuthContext, input: Crea
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await refreshOrderFigures(db, ws, [contactId], settings.currency);
+  await refreshOrderFigures(db, ws, [contactId], settings);
   const via = input.method ? ` by ${input.method}` : '';
   await recordOnTimeline(db, {
     workspaceId: ws,

@@ -2,7 +2,7 @@ import { defineRoutes, route } from '../platform/http.ts';
 import { READ_ANY, WRITE_CUSTOMERS } from '../auth/roles.ts';
 import * as s from './schema.ts';
 import { createProduct, getProduct, listProducts, updateProduct } from './products.ts';
-import { changeOrderStatus, createOrder, getOrder, listOrders } from './orders.ts';
+import { changeOrderDueDate, changeOrderStatus, createOrder, getOrder, listOrders } from './orders.ts';
 import { createPayment, listPayments } from './payments.ts';
 import { createDelivery, updateDelivery } from './deliveries.ts';
 import { createComplaint, getComplaint, listComplaints, updateComplaintStatus } from './complaints.ts';
@@ -48,6 +48,12 @@ export const ordersRoutes = defineRoutes([
       await ctx.audit({ action: 'order.status', entity: 'order', entityId: after.id, before: { status: before.status }, after: { status: after.status } });
       return after;
     } }),
+  route({ method: 'PATCH', url: '/api/v1/orders/:id/due-date', summary: "Set when an order falls due (null: the workspace's payment terms)", tag, roles: WRITE_CUSTOMERS, params: s.idParams, body: s.changeDueDateBody,
+    handler: async (ctx, { params, body }) => {
+      const { before, after } = await changeOrderDueDate(ctx.db, ctx.auth, params.id, body.dueAt);
+      await ctx.audit({ action: 'order.due_date', entity: 'order', entityId: after.id, before: { dueAt: before.dueAt }, after: { dueAt: after.dueAt } });
+      return after;
+    } }),
   route({ method: 'POST', url: '/api/v1/orders/:id/deliveries', summary: 'Add a delivery to an order', tag, roles: WRITE_CUSTOMERS, status: 201, params: s.idParams, body: s.createDeliveryBody,
     handler: async (ctx, { params, body }) => {
       const d = await createDelivery(ctx.db, ctx.auth, params.id, body);
@@ -90,7 +96,7 @@ export const ordersRoutes = defineRoutes([
     } }),
 
   // ---- receivables and figures
-  route({ method: 'GET', url: '/api/v1/receivables', summary: 'Customers with an amount due, largest first', tag, roles: READ_ANY, query: s.listReceivablesQuery,
+  route({ method: 'GET', url: '/api/v1/receivables', summary: 'Customers with an amount due, largest first (sort=overdue: those past due, longest first)', tag, roles: READ_ANY, query: s.listReceivablesQuery,
     handler: (ctx, { query }) => listReceivables(ctx.db, ctx.auth.workspaceId, query) }),
   route({ method: 'GET', url: '/api/v1/order-figures/:contactId', summary: "A customer's order figures", tag, roles: READ_ANY, params: s.contactIdParams,
     handler: (ctx, { params }) => getOrderFigures(ctx.db, ctx.auth.workspaceId, params.contactId) }),

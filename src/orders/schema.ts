@@ -87,11 +87,16 @@ export const createOrderBody = z
     status: orderStatus.default('ordered'),
     currency: currency.optional(),
     orderedAt: instant.optional(),
+    dueAt: instant.optional().describe("When payment falls due; without it, orderedAt + the workspace's payment terms"),
     lines: z.array(orderLineInput).min(1, 'An order needs at least one line').max(MAX_LINES, `At most ${MAX_LINES} lines`),
   })
   .refine((b) => (b.contactId === undefined) !== (b.contact === undefined), {
     message: 'Give exactly one of contactId or contact',
     path: ['contactId'],
+  })
+  .refine((b) => b.dueAt === undefined || Date.parse(b.dueAt) >= Date.parse(b.orderedAt ?? new Date().toISOString()), {
+    message: 'The due date cannot be before the order date',
+    path: ['dueAt'],
   });
 export type CreateOrderInput = z.infer<typeof createOrderBody>;
 
@@ -103,6 +108,8 @@ export const listOrdersQuery = z.strictObject({
 });
 
 export const changeStatusBody = z.strictObject({ status: orderStatus });
+/** null returns the order to the workspace's payment terms. */
+export const changeDueDateBody = z.strictObject({ dueAt: instant.nullable() });
 
 // ---- payments
 
@@ -155,4 +162,9 @@ export const updateComplaintBody = z.strictObject({ status: complaintStatus });
 
 // ---- receivables
 
-export const listReceivablesQuery = z.strictObject({ cursor, limit });
+export const listReceivablesQuery = z.strictObject({
+  /** overdue: only customers with an order past due, longest overdue first. */
+  sort: z.enum(['amount', 'overdue']).default('amount'),
+  cursor,
+  limit,
+});

@@ -29,6 +29,8 @@ export interface OrdersTables {
     /** Whether this order's lines count in product stock (migrations/0023_orders_move_stock.sql). */
     moves_stock: Generated<boolean>;
     ordered_at: Timestamp;
+    /** Null: ordered_at + the workspace's payment terms (migrations/0025_payment_reliability.sql). */
+    due_at: NullableTimestamp;
     created_at: Timestamp;
     updated_at: Timestamp;
   };
@@ -91,6 +93,11 @@ export interface OrdersTables {
     favourite_product_id: string | null;
     favourite_sku: string | null;
     amount_due_minor: Generated<Minor>;
+    /** Payment reliability (migrations/0025_payment_reliability.sql; definitions in figures-sql.ts). */
+    settled_orders: Generated<number>;
+    late_orders: Generated<number>;
+    days_late_avg: string | number | null;
+    unpaid_due_at: NullableTimestamp;
     updated_at: Timestamp;
   };
 }

@@ -15,6 +15,10 @@ export interface PlatformTables {
     time_zone: Generated<string>;
     currency: Generated<string>;
     locale: Generated<string>;
+    /** Days from order to due date when an order names none (0025). */
+    payment_terms_days: Generated<number>;
+    /** The order-figure definitions this workspace's stored figures follow (src/orders/figures-upgrade.ts). */
+    figures_version: Generated<number>;
     created_at: Timestamp;
   };
   users: {

@@ -35,6 +35,13 @@ const ORDER_FIGURE: Readonly<Record<string, Sql>> = Object.freeze({
   total_minor: sql`coalesce(s.total_minor, 0)`,
   avg_minor: sql`coalesce(s.avg_minor, 0)`,
 });
+const PAYMENT_FIGURE: Readonly<Record<string, Sql>> = Object.freeze({
+  on_time_percent: sql`(100.0 * (s.settled_orders - s.late_orders) / nullif(s.settled_orders, 0))`,
+  average_days_late: sql`s.days_late_avg`,
+  // The clock decides when an unpaid order becomes overdue: judged at build time, like days since last order.
+  days_overdue: sql`coalesce(greatest(floor(extract(epoch from now() - s.unpaid_due_at) / 86400), 0), 0)`,
+  amount_due_minor: sql`coalesce(s.amount_due_minor, 0)`,
+});
 /** Orders that count as purchases: not inquiries, cancellations or returns. */
 const PURCHASE_STATUSES = sql`('ordered', 'delivered', 'paid')`;
 export const STORE_VISIT_EVENT = 'Store Visit';
@@ -205,6 +212,9 @@ export function compileRule(rule: Rule, o: CompileOptions, contactIds?: string[]
         needsStats = true;
         if (c.field === 'favourite_sku') return c.op === 'eq' ? sql`s.favourite_sku = ${c.value}` : sql`s.favourite_sku is distinct from ${c.value}`;
         return sql`${pick(ORDER_FIGURE, c.field)} ${pick(COMPARE, c.op)} ${c.value}::bigint`;
+      case 'payments':
+        needsStats = true;
+        return sql`${pick(PAYMENT_FIGURE, c.field)} ${pick(COMPARE, c.op)} ${c.value}::numeric`;
       case 'event':
       case 'purchases':
       case 'store_visits':

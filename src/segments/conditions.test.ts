@@ -89,6 +89,32 @@ forEachEngine('Segment conditions', (env) => {
     assert.deepEqual(await selects(c, { type: 'order_figures', field: 'favourite_sku', op: 'eq', value: 'TEA-1' }), [big]);
   });
 
+  it('selects by how customers pay: on-time share, days late, days overdue, amount due', async () => {
+    const c = await client(env());
+    await c.call('POST', '/api/v1/products', { sku: 'TEA', name: 'Tea', priceMinor: 1000, currency: 'EUR' });
+    const [punctual, late, overdue, never] = [await person(c), await person(c), await person(c), await person(c)];
+    const buy = async (contactId: string, ago: number) =>
+      assert.equal((await c.call('POST', '/api/v1/orders', { contactId, orderedAt: daysAgo(ago).toISOString(), lines: [{ sku: 'TEA', quantity: 1 }] })).status, 201);
+    const pay = async (contactId: string, ago: number) =>
+      assert.equal((await c.call('POST', '/api/v1/payments', { contactId, amountMinor: 1000, paidAt: daysAgo(ago).toISOString() })).status, 201);
+    await buy(punctual, 60);
+    await pay(punctual, 50); // due 46 days ago
+    await buy(late, 60);
+    await pay(late, 30); // 16 days late
+    await buy(overdue, 40); // due 26 days ago, unpaid
+    const payments = (field: string, op: string, value: number) => selects(c, { type: 'payments', field, op, value });
+    assert.deepEqual(await payments('on_time_percent', 'gte', 100), [punctual]);
+    assert.deepEqual(await payments('on_time_percent', 'lt', 50), [late], 'no settled order: no share to compare');
+    assert.deepEqual(await payments('average_days_late', 'gt', 10), [late]);
+    assert.deepEqual(await payments('days_overdue', 'gte', 20), [overdue]);
+    assert.deepEqual(await payments('days_overdue', 'eq', 0), sorted([punctual, late, never]));
+    assert.deepEqual(await payments('amount_due_minor', 'gt', 0), [overdue]);
+    assert.deepEqual(await selects(c, { not: { type: 'payments', field: 'on_time_percent', op: 'gte', value: 100 } }), sorted([late, overdue, never]));
+    const bad = await preview(c, { type: 'payments', field: 'credit_score', op: 'gt', value: 1 });
+    assert.equal(bad.status, 400);
+    assert.equal((await preview(c, { type: 'payments', field: 'days_overdue', op: 'gt', value: -1 })).status, 400);
+  });
+
   it('selects by events: at least N times within D days, and none since D days', async () => {
     const c = await client(env());
     const ws = c.ws.workspaceId;

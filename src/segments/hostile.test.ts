@@ -54,7 +54,7 @@ function validRule(r: () => number, depth = 1): Rule {
     case 4: return { type: 'event', name: text(), op: 'at_least', count: 1 + Math.floor(r() * 5), withinDays: 1 + Math.floor(r() * 365) };
     case 5: return { type: 'event', name: text(), op: 'none', withinDays: 30 };
     case 6: return { type: 'order_figures', field: 'favourite_sku', op: 'eq', value: text() };
-    case 7: return { type: 'last_contact', op: 'within_last_days', days: 7 };
+    case 7: return r() < 0.5 ? { type: 'last_contact', op: 'within_last_days', days: 7 } : { type: 'payments', field: 'days_overdue', op: 'gte', value: Math.floor(r() * 90) };
     case 8: return { type: 'segment', op: 'not_in', segmentId: SEGMENT_ID };
     case 9: return { type: 'store_visits', op: 'at_least', count: 2, withinDays: 30 };
     case 10: return { not: validRule(r, depth + 1) };

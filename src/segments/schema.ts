@@ -67,6 +67,17 @@ export const orderFiguresCondition = z.union([
   z.strictObject({ type: z.literal('order_figures'), field: z.literal('favourite_sku'), op: z.enum(['eq', 'neq']), value: str(200) }),
 ]);
 
+/**
+ * How the customer pays (payment reliability, src/orders/figures-sql.ts). A customer with no
+ * settled order has no on-time percent or average delay and matches no comparison on them.
+ */
+export const paymentsCondition = z.strictObject({
+  type: z.literal('payments'),
+  field: z.enum(['on_time_percent', 'average_days_late', 'days_overdue', 'amount_due_minor']),
+  op: numberOp,
+  value: z.number().min(0, 'Must be 0 or more').max(1_000_000_000_000, 'Too large'),
+});
+
 /** "Did X at least N times in the last D days" / "did not do X in the last D days". */
 const activity = <T extends string, E extends z.ZodRawShape>(type: T, extra: E) =>
   z.union([
@@ -111,6 +122,7 @@ export const conditionSchemas = {
   tag: tagCondition,
   attribute: attributeCondition,
   order_figures: orderFiguresCondition,
+  payments: paymentsCondition,
   event: eventCondition,
   purchases: purchaseCondition,
   store_visits: storeVisitCondition,
