@@ -50,6 +50,8 @@ export const BUILDER_RULES: Record<string, Rule> = {
   'has tag': { type: 'tag', op: 'has', value: 'vip' },
   'days since last order > 60': { type: 'order_figures', field: 'days_since_last_order', op: 'gt', value: 60 },
   'average order > 50.00': { type: 'order_figures', field: 'avg_minor', op: 'gt', value: 5000 },
+  'overdue > 30 days': { type: 'payments', field: 'days_overdue', op: 'gt', value: 30 },
+  'paid on time < 80 %': { type: 'payments', field: 'on_time_percent', op: 'lt', value: 80 },
   'viewed a product 5× in 30 days': { type: 'event', name: 'Product Viewed', op: 'at_least', count: 5, withinDays: 30 },
   'no page view in 60 days': { type: 'event', name: 'Page Viewed', op: 'none', withinDays: 60 },
   'no purchase in 60 days': { type: 'purchases', op: 'none', withinDays: 60 },

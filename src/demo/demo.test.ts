@@ -122,17 +122,20 @@ forEachEngine('demo data', (env) => {
 
   it('has order figures for every customer who ordered, with favourite products and some receivables', async () => {
     const { ws } = await demo();
-    const r = await rows(sql<{ buyers: number; stats: number; favourites: number; due: number }>`
+    const r = await rows(sql<{ buyers: number; stats: number; favourites: number; due: number; settled: number; late: number }>`
       select (select count(distinct contact_id) from orders
                where workspace_id = ${ws.workspaceId} and status in ('ordered', 'delivered', 'paid'))::int as buyers,
              (select count(*) from contact_order_stats where workspace_id = ${ws.workspaceId} and order_count > 0)::int as stats,
              (select count(*) from contact_order_stats where workspace_id = ${ws.workspaceId} and favourite_product_id is not null)::int as favourites,
-             (select count(*) from contact_order_stats where workspace_id = ${ws.workspaceId} and amount_due_minor > 0)::int as due`);
+             (select count(*) from contact_order_stats where workspace_id = ${ws.workspaceId} and amount_due_minor > 0)::int as due,
+             (select sum(settled_orders) from contact_order_stats where workspace_id = ${ws.workspaceId})::int as settled,
+             (select sum(late_orders) from contact_order_stats where workspace_id = ${ws.workspaceId})::int as late`);
     const x = r[0]!;
     assert.ok(Number(x.buyers) > 200);
     assert.equal(Number(x.stats), Number(x.buyers));
     assert.equal(Number(x.favourites), Number(x.buyers));
     assert.ok(Number(x.due) > 0, 'some customers owe money');
+    assert.ok(Number(x.late) > 0 && Number(x.late) < Number(x.settled), 'some orders were paid late, most on time');
   });
 
   it('produces the same customers from the same seed and different ones from another seed', async () => {

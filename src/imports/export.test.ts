@@ -76,25 +76,47 @@ forEachEngine('CSV export', (env) => {
     assert.equal(unknown.statusCode, 400);
   });
 
-  it('exports orders with their lines, which re-import into a fresh workspace', async () => {
+  it('exports orders with their lines and own due dates, which re-import into a fresh workspace', async () => {
     const a = await env().workspace();
     const b = await env().workspace();
     const orders = [
-      'Order number,Ordered at,Status,Customer email,SKU,Product,Quantity,Unit price (minor)',
-      '=1+1,2024-03-01,paid,anna@example.com,COF-1,Coffee,2,1290',
-      '=1+1,2024-03-01,paid,anna@example.com,MUG-1,Mug,1,900',
-      'A-2,2024-04-01,ordered,pekka@example.com,COF-1,Coffee,1,1290',
+      'Order number,Ordered at,Due date,Status,Customer email,SKU,Product,Quantity,Unit price (minor)',
+      '=1+1,2024-03-01,,paid,anna@example.com,COF-1,Coffee,2,1290',
+      '=1+1,2024-03-01,,paid,anna@example.com,MUG-1,Mug,1,900',
+      'A-2,2024-04-01,30.4.2024,ordered,pekka@example.com,COF-1,Coffee,1,1290',
+      'A-3,2024-04-02 09:15,2024-05-02T17:00:00+03:00,ordered,pekka@example.com,MUG-1,Mug,1,900',
     ].join('\n');
     await importCsv(env(), a, 'orders', orders);
     const csv = await exportBody(env(), a.headers, 'orders.csv');
     const rows: string[][] = parse(csv, { bom: true });
-    assert.equal(rows.length, 4);
+    assert.equal(rows.length, 5);
     assert.ok(rows.some((r) => r[0] === "'=1+1"));
+    const due = rows[0].indexOf('Due date');
+    assert.ok(due > 0, rows[0].join());
+    assert.deepEqual(
+      rows.slice(1).map((r) => [r[0], r[due]]),
+      [["'=1+1", ''], ["'=1+1", ''], ['A-2', '2024-04-30T00:00:00.000Z'], ['A-3', '2024-05-02T14:00:00.000Z']],
+      'only an order\'s own due date is written; the terms leave the cell empty',
+    );
     const done = await importCsv(env(), b, 'orders', csv);
-    assert.equal(done.counts.created, 2);
+    assert.equal(done.counts.created, 3);
     assert.equal(done.counts.rejected, 0);
-    const totals = await env().engine.db.selectFrom('orders').select(['external_id', 'total_minor']).where('workspace_id', '=', b.workspaceId).orderBy('external_id').execute();
-    assert.deepEqual(totals.map((t) => [t.external_id, Number(t.total_minor)]), [['=1+1', 3480], ['A-2', 1290]]);
+    const saved = (workspaceId: string) =>
+      env()
+        .engine.db.selectFrom('orders')
+        .select(['external_id', 'total_minor', 'status', 'ordered_at', 'due_at'])
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('external_id')
+        .execute()
+        .then((os) => os.map((o) => [o.external_id, Number(o.total_minor), o.status, new Date(o.ordered_at).toISOString(), o.due_at && new Date(o.due_at).toISOString()]));
+    assert.deepEqual(await saved(b.workspaceId), [
+      ['=1+1', 3480, 'paid', '2024-03-01T00:00:00.000Z', null],
+      ['A-2', 1290, 'ordered', '2024-04-01T00:00:00.000Z', '2024-04-30T00:00:00.000Z'],
+      ['A-3', 900, 'ordered', '2024-04-02T09:15:00.000Z', '2024-05-02T14:00:00.000Z'],
+    ]);
+    assert.deepEqual(await saved(b.workspaceId), await saved(a.workspaceId));
+    const again = await importCsv(env(), b, 'orders', await exportBody(env(), b.headers, 'orders.csv'));
+    assert.deepEqual([again.counts.created, again.counts.updated, again.counts.unchanged], [0, 0, 3], 'its own export re-imports as no change');
   });
 
   it('exports only the caller\'s workspace, streams companies too, and lets analysts export', async () => {

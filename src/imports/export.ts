@@ -105,13 +105,15 @@ async function* exportContacts(db: Executor, workspaceId: string, kind: 'people'
 }
 
 async function* exportOrders(db: Executor, workspaceId: string, csvRow: RowWriter): AsyncGenerator<string> {
-  yield BOM + csvRow(['Order number', 'Ordered at', 'Status', 'Currency', 'Customer email', 'Customer phone', 'Customer ID', 'SKU', 'Product', 'Quantity', 'Unit price (minor)']);
+  // 'Due date' holds the order's own due date only, empty where the workspace's terms apply, so a
+  // re-import (which maps the header to dueAt) leaves those orders following the terms.
+  yield BOM + csvRow(['Order number', 'Ordered at', 'Due date', 'Status', 'Currency', 'Customer email', 'Customer phone', 'Customer ID', 'SKU', 'Product', 'Quantity', 'Unit price (minor)']);
   let after: { at: string; id: string } | null = null;
   for (;;) {
     let q = db
       .selectFrom('orders as o')
       .innerJoin('contacts as c', 'c.id', 'o.contact_id')
-      .select(['o.id', sql<string>`o.ordered_at::text`.as('at'), 'o.external_id', 'o.ordered_at', 'o.status', 'o.currency', 'c.emails', 'c.phones', 'c.external_ids'])
+      .select(['o.id', sql<string>`o.ordered_at::text`.as('at'), 'o.external_id', 'o.ordered_at', 'o.due_at', 'o.status', 'o.currency', 'c.emails', 'c.phones', 'c.external_ids'])
       .where('o.workspace_id', '=', workspaceId)
       .where('c.workspace_id', '=', workspaceId);
     if (after) {
@@ -136,7 +138,7 @@ async function* exportOrders(db: Executor, workspaceId: string, csvRow: RowWrite
     }
     let chunk = '';
     for (const o of orders) {
-      const head = [o.external_id ?? o.id, o.ordered_at, o.status, o.currency, o.emails?.[0], o.phones?.[0], o.external_ids?.[0]];
+      const head = [o.external_id ?? o.id, o.ordered_at, o.due_at, o.status, o.currency, o.emails?.[0], o.phones?.[0], o.external_ids?.[0]];
       const ls = byOrder.get(o.id) ?? [];
       if (ls.length === 0) chunk += csvRow([...head, null, null, null, null]);
       for (const l of ls) chunk += csvRow([...head, l.sku, l.name, l.quantity, String(l.unit_price_minor)]);

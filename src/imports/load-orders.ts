@@ -79,7 +79,8 @@ export async function loadOrderBatch(
     if (!contactId) return; // its customer was refused; the rows are already in the rejections
     staged++;
     const h = o.head;
-    orderData += copyLine([k, randomUUID(), o.key, contactId, h.orderedAt, h.status, h.currency]);
+    // Like the order date and status, the due date is the order's: its first line gives it.
+    orderData += copyLine([k, randomUUID(), o.key, contactId, h.orderedAt, h.dueAt ?? null, h.dueAt !== undefined, h.status, h.currency]);
     for (const l of o.lines.values()) lineData += copyLine([k, l.sku, l.name, l.quantity, l.unitPriceMinor]);
   });
   if (staged === 0) return out;
@@ -87,10 +88,11 @@ export async function loadOrderBatch(
   // Made once per connection and emptied at each commit, as the contacts' stage (load-contacts.ts):
   // creating and dropping them per batch wrote the catalog twice per batch.
   await tx.query(`create temp table if not exists import_orders (k int primary key, id uuid not null, ext text not null, contact_id uuid not null,
-    ordered_at timestamptz not null, status text not null, currency text not null, order_id uuid) on commit delete rows`);
+    ordered_at timestamptz not null, due_at timestamptz, due_given boolean not null, status text not null, currency text not null,
+    order_id uuid) on commit delete rows`);
   await tx.query(`create temp table if not exists import_lines (k int not null, sku text not null, name text, quantity int not null,
     unit_price bigint not null, product_id uuid) on commit delete rows`);
-  await tx.copyIn('import_orders', ['k', 'id', 'ext', 'contact_id', 'ordered_at', 'status', 'currency'], orderData);
+  await tx.copyIn('import_orders', ['k', 'id', 'ext', 'contact_id', 'ordered_at', 'due_at', 'due_given', 'status', 'currency'], orderData);
   await tx.copyIn('import_lines', ['k', 'sku', 'name', 'quantity', 'unit_price'], lineData);
 
   await tx.query(
@@ -115,8 +117,8 @@ export async function loadOrderBatch(
 
   const existing = await tx.query<{ n: number }>('select count(*)::int as n from import_orders where order_id is not null');
   const created = await tx.query(
-    `insert into orders (id, workspace_id, contact_id, external_id, status, currency, ordered_at, total_minor)
-     select id, $1::uuid, contact_id, ext, status, currency, ordered_at, 0 from import_orders where order_id is null`,
+    `insert into orders (id, workspace_id, contact_id, external_id, status, currency, ordered_at, due_at, total_minor)
+     select id, $1::uuid, contact_id, ext, status, currency, ordered_at, due_at, 0 from import_orders where order_id is null`,
     [ws],
   );
   out.created = created.rowCount;
@@ -127,10 +129,13 @@ export async function loadOrderBatch(
   collect(
     (
       await tx.query<{ id: string }>(
-        `update orders o set contact_id = s.contact_id, status = s.status, currency = s.currency, ordered_at = s.ordered_at, updated_at = now()
+        // A file without a due-date column leaves the order's own due date (set through the API) alone.
+        `update orders o set contact_id = s.contact_id, status = s.status, currency = s.currency, ordered_at = s.ordered_at,
+                due_at = case when s.due_given then s.due_at else o.due_at end, updated_at = now()
            from import_orders s
           where o.id = s.order_id and s.order_id <> s.id and o.workspace_id = $1::uuid
-            and (o.contact_id, o.status, o.currency, o.ordered_at) is distinct from (s.contact_id, s.status, s.currency, s.ordered_at)
+            and (o.contact_id, o.status, o.currency, o.ordered_at, o.due_at)
+                is distinct from (s.contact_id, s.status, s.currency, s.ordered_at, case when s.due_given then s.due_at else o.due_at end)
           returning o.id::text as id`,
         [ws],
       )

@@ -18,6 +18,7 @@ export const FIELDS: Record<ImportKind, readonly string[]> = {
     'customerFirstName',
     'customerLastName',
     'orderedAt',
+    'dueAt',
     'status',
     'currency',
     'sku',
@@ -47,6 +48,8 @@ const SYNONYMS: Record<ImportKind, Record<string, string[]>> = {
     customerFirstName: ['customerfirstname', 'firstname'],
     customerLastName: ['customerlastname', 'lastname'],
     orderedAt: ['orderedat', 'orderdate', 'date', 'createdat', 'placedat'],
+    // "Eräpäivä", "Forfallsdato", "Срок оплаты", "Оплатить до" as spreadsheets head them.
+    dueAt: ['duedate', 'dueat', 'due', 'paymentdue', 'paymentduedate', 'dueon', 'eräpäivä', 'forfallsdato', 'forfall', 'forfallsdag', 'срокоплаты', 'оплатитьдо'],
     status: ['status', 'orderstatus'],
     currency: ['currency'],
     sku: ['sku', 'productsku', 'productcode', 'itemsku'],
@@ -71,8 +74,12 @@ const CONTACT_SYNONYMS: Record<string, string[]> = {
   externalIds: ['externalids'],
 };
 
+/**
+ * Composed first (NFC): a header saved decomposed, as macOS may write "Eräpäivä" (a + combining
+ * diaeresis), would otherwise lose its marks, which are not letters, and read "erapaiva".
+ */
 export function normaliseHeader(h: string): string {
-  return h.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return h.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 export interface AttributeKey {

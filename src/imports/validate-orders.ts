@@ -1,5 +1,6 @@
 import { calendarDate, dateExample, dateOrderFor, LOCAL_TIME, type DateOrder } from '../contacts/dates.ts';
 import { normalizeEmail, normalizePhone } from '../contacts/normalize.ts';
+import { DUE_BEFORE_ORDER, dueBeforeOrderDay } from '../orders/schema.ts';
 import type { OrderStatus } from '../orders/tables.ts';
 import type { CsvRecord } from './csv-reader.ts';
 import type { ResolvedMapping } from './mapping.ts';
@@ -14,6 +15,11 @@ export interface OrderLineRow {
   externalId: string;
   customer: ContactRow;
   orderedAt: string;
+  /**
+   * The order's own due date; null (an empty cell): the workspace's payment terms apply;
+   * undefined: the file has no due-date column, and an existing order keeps the one it has.
+   */
+  dueAt: string | null | undefined;
   status: OrderStatus;
   currency: string;
   sku: string | null;
@@ -101,6 +107,12 @@ export function validateOrderLine(ctx: OrderContext, rec: CsvRecord): OrderLineR
   const orderedAt = parseOrderDate(dateRaw, order);
   if (!orderedAt) return `Order date must be a date (${dateExample(order)}), with a time if you like, or an ISO date-time; got ${dateRaw}`;
 
+  // Read like the order date; the API holds the same rule (orders/schema.ts createOrderBody).
+  const dueRaw = get('dueAt');
+  const dueAt = !c.has('dueAt') ? undefined : dueRaw === null ? null : parseOrderDate(dueRaw, order);
+  if (dueRaw !== null && !dueAt) return `Due date must be a date (${dateExample(order)}), with a time if you like, or an ISO date-time; got ${dueRaw}`;
+  if (dueAt && dueBeforeOrderDay(dueAt, orderedAt)) return DUE_BEFORE_ORDER;
+
   const statusRaw = get('status');
   const status = (statusRaw === null ? 'ordered' : statusRaw.toLowerCase()) as OrderStatus;
   if (!ORDER_STATUSES.includes(status)) return `Unknown status "${statusRaw}" (allowed: ${ORDER_STATUSES.join(', ')})`;
@@ -141,5 +153,5 @@ export function validateOrderLine(ctx: OrderContext, rec: CsvRecord): OrderLineR
     tags: [],
     attributes: {},
   };
-  return { line: rec.line, externalId, customer, orderedAt, status, currency, sku, productName, quantity, unitPriceMinor };
+  return { line: rec.line, externalId, customer, orderedAt, dueAt, status, currency, sku, productName, quantity, unitPriceMinor };
 }

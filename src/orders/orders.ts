@@ -19,7 +19,7 @@ import { resolveLines } from './order-lines.ts';
 import { assertTransition, NEXT_STATUSES } from './status.ts';
 import { moveStock, stockMove } from './stock.ts';
 import { orderLabel, recordOnTimeline } from './timeline-entry.ts';
-import type { CreateOrderInput } from './schema.ts';
+import { DUE_BEFORE_ORDER, dueBeforeOrderDay, type CreateOrderInput } from './schema.ts';
 import { deliveryOut, type Delivery } from './deliveries.ts';
 import { paymentOut, type Payment } from './payments.ts';
 
@@ -201,8 +201,8 @@ export async function changeOrderDueDate(db: Executor, auth: AuthContext, id: st
   const peek = await findOrder(db, ws, id);
   await lockCustomerFigures(db, ws, [peek.contact_id]);
   const order = await findOrder(db, ws, id, true);
-  if (dueAt !== null && Date.parse(dueAt) < new Date(order.ordered_at).getTime()) {
-    throw ValidationError.field('dueAt', 'The due date cannot be before the order date');
+  if (dueAt !== null && dueBeforeOrderDay(dueAt, order.ordered_at)) {
+    throw ValidationError.field('dueAt', DUE_BEFORE_ORDER);
   }
   await db.updateTable('orders').set({ due_at: dueAt, updated_at: sql`now()` }).where('workspace_id', '=', ws).where('id', '=', id).execute();
   await refreshOrderFigures(db, ws, [order.contact_id]);

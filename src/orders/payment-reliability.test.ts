@@ -101,6 +101,9 @@ forEachEngine('Payment reliability', (env) => {
     const early = await api.post('/api/v1/orders', { contactId, orderedAt: day(10), dueAt: day(9), lines: [{ sku: 'TEA', quantity: 1 }] });
     assert.equal(early.status, 400);
     assert.ok(early.body.error.fields.dueAt);
+    // Due on the order's own day, by date (midnight) for an order placed that afternoon: pay on the day.
+    const sameDay = await api.post('/api/v1/orders', { contactId, orderedAt: '2024-01-11T14:30:00Z', dueAt: day(10), lines: [{ sku: 'TEA', quantity: 1 }] });
+    assert.equal(sameDay.status, 201, JSON.stringify(sameDay.body));
     const o = await order(api, { contactId, orderedAt: day(10), lines: [{ sku: 'TEA', quantity: 1 }] });
     for (const body of [{ dueAt: day(9) }, { dueAt: 'next week' }, { dueAt: 42 }, {}, { dueAt: day(20), status: 'paid' }]) {
       const res = await api.patch(`/api/v1/orders/${o.id}/due-date`, body);
@@ -129,6 +132,20 @@ forEachEngine('Payment reliability', (env) => {
     assert.deepEqual([f.lateOrders, f.paymentTermsDays], [0, 30]);
     const jobs = await env().engine.db.selectFrom('jobs').select(['kind', 'state']).where('workspace_id', '=', ws.workspaceId).where('kind', '=', 'orders.figures').execute();
     assert.deepEqual(jobs, [{ kind: 'orders.figures', state: 'succeeded' }]);
+  });
+
+  it('recomputes the money figures in the new currency when the workspace currency changes', async () => {
+    const { ws, api, db, contactId } = await setup();
+    await order(api, { contactId, orderedAt: day(0), lines: [{ sku: 'TEA', quantity: 1 }] });
+    await order(api, { contactId, orderedAt: day(1), currency: 'SEK', lines: [{ sku: 'TEA', quantity: 3, unitPriceMinor: 7000 }] });
+    const money = async () => {
+      const f = await getOrderFigures(db, ws.workspaceId, contactId);
+      return [f.currency, f.totalMinor, f.amountDueMinor, f.payments.oldestUnpaidDueAt];
+    };
+    assert.deepEqual(await money(), ['EUR', 1000, 1000, day(14)]);
+    assert.equal((await api.patch('/api/v1/workspace', { currency: 'SEK' })).status, 200);
+    while (await runOneJob(env().engine, silentLog, figuresJobHandlers));
+    assert.deepEqual(await money(), ['SEK', 21000, 21000, day(15)]);
   });
 
   it('computes the figures once for workspaces whose stored figures predate them', async () => {

@@ -12,6 +12,17 @@ export const MAX_QUANTITY = 1_000_000;
 /** A shop's order with thousands of lines is an integration bug, not an order. */
 export const MAX_LINES = 1000;
 
+/**
+ * A due date may fall on the order's own day, even at an earlier hour (a date without a time
+ * reads as midnight: "due 1.3." for an order placed at 14:30 on 1.3. is pay-on-the-day), but not
+ * on an earlier day (UTC days, as dates without a zone are read).
+ */
+export function dueBeforeOrderDay(dueAt: string, orderedAt: string | Date): boolean {
+  const t = new Date(orderedAt).getTime();
+  return Date.parse(dueAt) < t - (t % 86_400_000);
+}
+export const DUE_BEFORE_ORDER = 'The due date is before the order date';
+
 export const ORDER_STATUSES = ['inquiry', 'ordered', 'delivered', 'paid', 'returned', 'cancelled'] as const;
 export const DELIVERY_STATUSES = ['pending', 'shipped', 'delivered', 'failed', 'returned'] as const;
 export const COMPLAINT_STATUSES = ['open', 'resolved', 'rejected'] as const;
@@ -94,8 +105,8 @@ export const createOrderBody = z
     message: 'Give exactly one of contactId or contact',
     path: ['contactId'],
   })
-  .refine((b) => b.dueAt === undefined || Date.parse(b.dueAt) >= Date.parse(b.orderedAt ?? new Date().toISOString()), {
-    message: 'The due date cannot be before the order date',
+  .refine((b) => b.dueAt === undefined || !dueBeforeOrderDay(b.dueAt, b.orderedAt ?? new Date()), {
+    message: DUE_BEFORE_ORDER,
     path: ['dueAt'],
   });
 export type CreateOrderInput = z.infer<typeof createOrderBody>;

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -16,15 +16,8 @@ import type { Complaint, Contact360, OrderSummary, Page } from './types.ts';
 import { attributeValue, languageName, usePhoneFormat } from './display.ts';
 import { useAttributeDefs } from './attribute-defs.ts';
 import { CustomerLink } from './CustomerLink.tsx';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="flex justify-between gap-4 py-1.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="text-end text-slate-900">{children}</dd>
-    </div>
-  );
-}
+import { Row } from './FigureRow.tsx';
+import { PaymentFigures } from './PaymentFigures.tsx';
 
 export default function Customer360Page() {
   const { t } = useTranslation();
@@ -114,6 +107,7 @@ export default function Customer360Page() {
               <Row label={t('c360.medianGap')}>{f.medianGapDays === null ? '—' : t('c360.days', { count: Math.round(f.medianGapDays) })}</Row>
               <Row label={t('c360.favourite')}>{f.favouriteProduct ? f.favouriteProduct.name ?? f.favouriteProduct.sku : '—'}</Row>
               <Row label={t('c360.amountDue')}>{money(f.amountDueMinor)}</Row>
+              {f.payments && <PaymentFigures p={f.payments} />}
             </dl>
             {orders.data && orders.data.items.length > 0 && <OrdersChart orders={orders.data.items} />}
           </section>
@@ -133,7 +127,7 @@ export default function Customer360Page() {
         <div className="space-y-6 lg:col-span-2">
           <Timeline contactId={c.id} />
           <CustomerEvents contactId={c.id} />
-          <OrdersList orders={orders.data?.items ?? []} loading={orders.isLoading} />
+          <OrdersList orders={orders.data?.items ?? []} loading={orders.isLoading} paymentTermsDays={f.payments?.paymentTermsDays} />
           <section aria-labelledby="complaints-title" className="card p-5">
             <h2 id="complaints-title" className="mb-2 text-base font-semibold">
               {t('c360.complaints')} {view.data.complaintsOpen > 0 && <span className="badge bg-rose-50 text-rose-700">{t('c360.open', { count: view.data.complaintsOpen })}</span>}

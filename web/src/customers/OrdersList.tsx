@@ -5,8 +5,10 @@ import { get } from '../api/client.ts';
 import { formatDate, formatMoney } from '../i18n/format.ts';
 import { Spinner } from '../ui/states.tsx';
 import type { OrderDetail, OrderSummary } from './types.ts';
+import { dueDateOf } from './payments.ts';
 
-export function OrdersList({ orders, loading }: { orders: OrderSummary[]; loading: boolean }) {
+/** The customer's orders, newest first; each opens to its lines and payments. paymentTermsDays dates the orders without a due date of their own. */
+export function OrdersList({ orders, loading, paymentTermsDays }: { orders: OrderSummary[]; loading: boolean; paymentTermsDays?: number }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -20,20 +22,24 @@ export function OrdersList({ orders, loading }: { orders: OrderSummary[]; loadin
         <p className="text-sm text-slate-500">{t('c360.noOrders')}</p>
       ) : (
         <ul className="divide-y divide-slate-100">
-          {orders.slice(0, 50).map((o) => (
-            <li key={o.id} className="py-2">
-              <button className="flex w-full justify-between gap-3 text-start text-sm" aria-expanded={open === o.id} onClick={() => setOpen(open === o.id ? null : o.id)}>
-                <span>
-                  {formatDate(o.orderedAt)} {o.externalId && <span className="text-slate-500">#{o.externalId}</span>}
-                </span>
-                <span className="flex gap-3">
-                  <span className="badge">{t(`orderStatus.${o.status}`)}</span>
-                  <span className="font-medium">{formatMoney(o.totalMinor, o.currency)}</span>
-                </span>
-              </button>
-              {open === o.id && <OrderLines id={o.id} />}
-            </li>
-          ))}
+          {orders.slice(0, 50).map((o) => {
+            const due = dueDateOf(o, paymentTermsDays);
+            return (
+              <li key={o.id} className="py-2">
+                <button className="flex w-full items-center justify-between gap-3 text-start text-sm" aria-expanded={open === o.id} onClick={() => setOpen(open === o.id ? null : o.id)}>
+                  <span>
+                    {formatDate(o.orderedAt)} {o.externalId && <span className="text-slate-500">#{o.externalId}</span>}
+                    {due && <span className="block text-xs text-slate-500">{t('c360.dueOn', { date: formatDate(due) })}</span>}
+                  </span>
+                  <span className="flex items-center gap-3">
+                    <span className="badge">{t(`orderStatus.${o.status}`)}</span>
+                    <span className="font-medium">{formatMoney(o.totalMinor, o.currency)}</span>
+                  </span>
+                </button>
+                {open === o.id && <OrderLines id={o.id} />}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -50,6 +50,21 @@ export interface OrderFigures {
   favouriteProduct: { id: string | null; sku: string; name: string | null } | null;
   amountDueMinor: number;
   currency: string;
+  payments: PaymentReliability;
+}
+
+/** How the customer pays (src/orders/figures.ts); daysOverdue is judged by the server's clock at read time. */
+export interface PaymentReliability {
+  settledOrders: number;
+  lateOrders: number;
+  /** 0–1; null before any order is settled. */
+  onTimeShare: number | null;
+  averageDaysLate: number | null;
+  /** The earliest due date among orders not yet paid in full (may lie ahead). */
+  oldestUnpaidDueAt: string | null;
+  /** Whole days that due date has passed; 0 when nothing is past due. */
+  daysOverdue: number;
+  paymentTermsDays: number;
 }
 
 export interface Contact360 {
@@ -69,6 +84,8 @@ export interface OrderSummary {
   currency: string;
   totalMinor: number;
   orderedAt: string;
+  /** null: orderedAt + the workspace's payment terms. */
+  dueAt: string | null;
 }
 
 export interface OrderDetail extends OrderSummary {

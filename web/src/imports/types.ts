@@ -33,5 +33,5 @@ export interface ImportStatus {
 export const FIELDS: Record<ImportKind, string[]> = {
   people: ['firstName', 'lastName', 'fullName', 'email', 'email2', 'emails', 'phone', 'phone2', 'phones', 'locale', 'timeZone', 'tags', 'source', 'externalId', 'externalIds', 'birthday', 'company'],
   companies: ['name', 'email', 'email2', 'emails', 'phone', 'phone2', 'phones', 'locale', 'timeZone', 'tags', 'source', 'externalId', 'externalIds'],
-  orders: ['externalId', 'customerEmail', 'customerPhone', 'customerExternalId', 'customerFirstName', 'customerLastName', 'orderedAt', 'status', 'currency', 'sku', 'productName', 'quantity', 'unitPriceMinor'],
+  orders: ['externalId', 'customerEmail', 'customerPhone', 'customerExternalId', 'customerFirstName', 'customerLastName', 'orderedAt', 'dueAt', 'status', 'currency', 'sku', 'productName', 'quantity', 'unitPriceMinor'],
 };
