@@ -92,40 +92,38 @@ export function refreshFiguresStatement(
       left join money_orders m on m.id = p.order_id and m.marked_paid
       where p.workspace_id = ${workspaceId} and p.currency = ${currency} ${scope('p.contact_id')}
     ),
-    money as (
-      select coalesce(o.contact_id, p.contact_id) as contact_id, coalesce(o.open_minor, 0) - coalesce(p.pool_minor, 0) as due_minor
-      from (select contact_id, sum(total_minor) filter (where not marked_paid) as open_minor from money_orders group by contact_id) o
-      full join (select contact_id, sum(amount_minor) filter (where marked_order is null) as pool_minor from money_payments group by contact_id) p
-        on p.contact_id = o.contact_id
-    ),
-    -- Open orders and pool payments on one scale (running totals), walked from the largest down: an
-    -- order is settled by the earliest payment whose running total reaches the order's. At equal
-    -- totals the payment sorts first, so it counts.
+    -- One row per open order, pool payment and order marked paid. Open orders and pool payments
+    -- share one scale (running totals) and are walked from the largest down: an order is settled by
+    -- the earliest payment whose running total reaches the order's; at equal totals the payment
+    -- sorts first, so it counts.
     settlement as (
-      select contact_id, false as marked_paid, due_at,
+      select contact_id, is_order, false as marked_paid, due_at, total_minor, amount_minor,
              min(paid_at) over (partition by contact_id order by running desc, is_order
-                                rows between unbounded preceding and current row) as settled_at, is_order
-      from (select contact_id, true as is_order, due_at, null::timestamptz as paid_at,
+                                rows between unbounded preceding and current row) as settled_at
+      from (select contact_id, true as is_order, due_at, null::timestamptz as paid_at, total_minor, 0::bigint as amount_minor,
                    sum(total_minor) over (partition by contact_id order by ordered_at, id) as running
               from money_orders where not marked_paid and total_minor > 0
             union all
-            select contact_id, false, null, paid_at, sum(amount_minor) over (partition by contact_id order by paid_at, id)
+            select contact_id, false, null, paid_at, 0, amount_minor, sum(amount_minor) over (partition by contact_id order by paid_at, id)
               from money_payments where marked_order is null) x
       union all
-      select m.contact_id, true, m.due_at, max(p.paid_at), true
-      from money_orders m left join money_payments p on p.marked_order = m.id
+      -- (payments are few next to orders: aggregate them, not the orders)
+      select m.contact_id, true, true, m.due_at, 0, 0, lp.paid_at
+      from money_orders m
+      left join (select marked_order, max(paid_at) as paid_at from money_payments where marked_order is not null group by marked_order) lp
+        on lp.marked_order = m.id
       where m.marked_paid and m.total_minor > 0
-      group by m.id, m.contact_id, m.due_at
     ),
-    reliability as (
+    money as (
       select contact_id,
-             count(settled_at) as settled_orders,
-             count(*) filter (where settled_at >= due_at + interval '1 day') as late_orders,
+             sum(total_minor) - sum(amount_minor) as due_minor,
+             count(settled_at) filter (where is_order) as settled_orders,
+             count(*) filter (where is_order and settled_at >= due_at + interval '1 day') as late_orders,
              -- greatest() skips nulls: unsettled orders must be filtered out, not left to avg()
-             round(avg(greatest(floor(extract(epoch from settled_at - due_at) / 86400), 0)) filter (where settled_at is not null), 1) as days_late_avg,
-             min(due_at) filter (where settled_at is null and not marked_paid) as unpaid_due_at
+             round(avg(greatest(floor(extract(epoch from settled_at - due_at) / 86400), 0))
+                   filter (where is_order and settled_at is not null), 1) as days_late_avg,
+             min(due_at) filter (where is_order and settled_at is null and not marked_paid) as unpaid_due_at
       from settlement
-      where is_order
       group by contact_id
     ),
     computed as (
@@ -139,14 +137,13 @@ export function refreshFiguresStatement(
              f.product_id as favourite_product_id,
              f.sku as favourite_sku,
              greatest(coalesce(p.due_minor, 0), 0)::bigint as amount_due_minor,
-             coalesce(r.settled_orders, 0)::int as settled_orders,
-             coalesce(r.late_orders, 0)::int as late_orders,
-             r.days_late_avg,
-             r.unpaid_due_at
+             coalesce(p.settled_orders, 0)::int as settled_orders,
+             coalesce(p.late_orders, 0)::int as late_orders,
+             p.days_late_avg,
+             p.unpaid_due_at
       from per_contact c
       full join money p on p.contact_id = c.contact_id
       left join favourite f on f.contact_id = c.contact_id
-      left join reliability r on r.contact_id = coalesce(c.contact_id, p.contact_id)
     ),
     upserted as (
       insert into contact_order_stats as s (contact_id, workspace_id, first_order_at, last_order_at, order_count,
