@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { missingProps, newCondition, reshape, setProp, type CatalogContext } from '../../web/src/segments/catalog.ts';
-import { jobRunning, jobStatusKey, parseFactor, parseK, parsePercent, rfmLabelKey, RFM_SEGMENTS, share, slowingPath } from '../../web/src/insights/logic.ts';
+import { jobRunning, jobStatusKey, overdueState, parseFactor, parseK, parsePercent, receivablesPath, rfmLabelKey, RFM_SEGMENTS, share, slowingPath } from '../../web/src/insights/logic.ts';
+import { listReceivablesQuery } from '../../src/orders/schema.ts';
 import { RFM_SEGMENTS as SERVER_RFM } from '../../src/insights/rfm.ts';
 
 // Front-end rules of the insights screens (web/src/insights/logic.ts) and the builder entries for
@@ -68,4 +69,21 @@ it('accepts a falling-value share above 0 and below 100 percent, and nothing els
   assert.equal(parsePercent('70'), 70);
   assert.equal(parsePercent('62,5'), 62.5);
   for (const bad of ['', '  ', '0', '100', '150', '-5', 'abc']) assert.equal(parsePercent(bad), null, bad);
+});
+
+it('asks for receivables by amount or by how long overdue, one page after a cursor, in a query the server takes', () => {
+  assert.equal(receivablesPath('amount'), '/receivables?sort=amount&limit=50');
+  assert.equal(receivablesPath('overdue', 'abc=='), '/receivables?sort=overdue&limit=50&cursor=abc%3D%3D');
+  for (const path of [receivablesPath('amount'), receivablesPath('overdue', 'abc')]) {
+    const query = Object.fromEntries(new URL(path, 'http://x').searchParams);
+    assert.ok(listReceivablesQuery.safeParse(query).success, path);
+  }
+});
+
+it('words the oldest unpaid due date: whole days overdue, just fallen due, ahead, or none', () => {
+  const now = Date.parse('2026-03-10T12:00:00Z');
+  assert.equal(overdueState({ oldestUnpaidDueAt: '2026-02-01T00:00:00Z', daysOverdue: 37 }, now), 'overdue');
+  assert.equal(overdueState({ oldestUnpaidDueAt: '2026-03-10T08:00:00Z', daysOverdue: 0 }, now), 'dueToday', 'less than a day past due is not yet a day overdue');
+  assert.equal(overdueState({ oldestUnpaidDueAt: '2026-03-24T12:00:00Z', daysOverdue: 0 }, now), 'notDue');
+  assert.equal(overdueState({ oldestUnpaidDueAt: null, daysOverdue: 0 }, now), 'none');
 });

@@ -6,6 +6,7 @@ import { ClustersView } from './ClustersView.tsx';
 import { RfmView } from './RfmView.tsx';
 import { SlowingView } from './SlowingView.tsx';
 import { ValuableView } from './ValuableView.tsx';
+import { ReceivablesView } from './ReceivablesView.tsx';
 import { InsightsSettings } from './InsightsSettings.tsx';
 
 const TABS = [
@@ -13,6 +14,7 @@ const TABS = [
   { to: 'rfm', key: 'insights.tab.rfm' },
   { to: 'slowing', key: 'insights.tab.slowing' },
   { to: 'valuable', key: 'insights.tab.valuable' },
+  { to: 'receivables', key: 'insights.tab.receivables' },
 ] as const;
 
 export default function InsightsRoutes() {
@@ -41,6 +43,7 @@ export default function InsightsRoutes() {
         <Route path="rfm" element={<RfmView />} />
         <Route path="slowing" element={<SlowingView />} />
         <Route path="valuable" element={<ValuableView />} />
+        <Route path="receivables" element={<ReceivablesView />} />
         <Route path="settings" element={admin ? <InsightsSettings /> : <AdminOnly />} />
         {/* Not a redirect to "groups": relative to this splat it would name /insights/x/groups, match
             the splat again, and loop until the tab crashed. */}

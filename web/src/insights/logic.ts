@@ -1,4 +1,4 @@
-import type { Job } from './types.ts';
+import type { Job, ReceivablesSort } from './types.ts';
 
 // Front-end rules of the insights screens, free of React so test/web can check them.
 
@@ -78,4 +78,22 @@ export function parsePercent(input: string): number | null {
 export function parseFactor(input: string): number | null {
   const v = Number(input.replace(',', '.'));
   return Number.isFinite(v) && v >= 1 && v <= 20 ? v : null;
+}
+
+/** The receivables list's query: largest amount due first, or (overdue) only those past due, longest first. */
+export function receivablesPath(sort: ReceivablesSort, cursor?: string | null, limit = 50): string {
+  const q = new URLSearchParams({ sort, limit: String(limit) });
+  if (cursor) q.set('cursor', cursor);
+  return `/receivables?${q}`;
+}
+
+/**
+ * How the receivables list words a customer's oldest unpaid due date: whole days overdue, due
+ * within the last day (the server counts a payment less than a day late as on time), still ahead,
+ * or no due date at all (nothing unpaid in the workspace currency).
+ */
+export function overdueState(p: { oldestUnpaidDueAt: string | null; daysOverdue: number }, now = Date.now()): 'overdue' | 'dueToday' | 'notDue' | 'none' {
+  if (p.daysOverdue > 0) return 'overdue';
+  if (!p.oldestUnpaidDueAt) return 'none';
+  return Date.parse(p.oldestUnpaidDueAt) <= now ? 'dueToday' : 'notDue';
 }

@@ -147,12 +147,38 @@ function orderFigureInputs(c: ConditionNode): Input[] {
   return [field, select('op', 'segments.input.op', COMPARE), { prop: 'value', kind: money ? 'money' : 'number', labelKey: 'segments.input.value', min: 0, max: Number.MAX_SAFE_INTEGER, whole: true, unitKey, initial: money ? 10_000 : 30 }];
 }
 
+/** The largest payments figure the server takes (src/segments/schema.ts `paymentsCondition`). */
+export const MAX_PAYMENT_VALUE = 1_000_000_000_000;
+export const PAYMENT_FIELDS = ['on_time_percent', 'average_days_late', 'days_overdue', 'amount_due_minor'] as const;
+
+/**
+ * How the customer pays: a share in percent (0–100, the server would take more but no share is
+ * above 100), days (average days late may have decimals, days overdue are whole) or an amount due
+ * in minor units of the workspace currency, entered in major units like the order figures' money.
+ */
+function paymentInputs(c: ConditionNode): Input[] {
+  const field = select('field', 'segments.input.figure', PAYMENT_FIELDS.map(opt('paymentField')));
+  const op = select('op', 'segments.input.op', COMPARE);
+  const base = { prop: 'value', labelKey: 'segments.input.value', min: 0 } as const;
+  switch (c.field) {
+    case 'average_days_late':
+      return [field, op, { ...base, kind: 'number', max: MAX_DAYS, unitKey: 'segments.unit.days', initial: 7 }];
+    case 'days_overdue':
+      return [field, op, { ...base, kind: 'number', max: MAX_DAYS, whole: true, unitKey: 'segments.unit.days', initial: 30 }];
+    case 'amount_due_minor':
+      return [field, op, { ...base, kind: 'money', max: MAX_PAYMENT_VALUE, initial: 10_000 }];
+    default:
+      return [field, op, { ...base, kind: 'number', max: 100, unitKey: 'segments.unit.percent', initial: 90 }];
+  }
+}
+
 /** Every condition type the builder knows, in the order "add condition" lists them. */
 export const CONDITIONS: ConditionSpec[] = [
   { type: 'profile', labelKey: 'segments.type.profile', inputs: profileInputs },
   { type: 'tag', labelKey: 'segments.type.tag', inputs: () => [select('op', 'segments.input.op', ops('has', 'has_not')), text('segments.input.tag', { suggest: 'tags' })] },
   { type: 'attribute', labelKey: 'segments.type.attribute', inputs: attributeInputs, offered: (ctx) => ctx.attributes.length > 0 },
   { type: 'order_figures', labelKey: 'segments.type.order_figures', inputs: orderFigureInputs },
+  { type: 'payments', labelKey: 'segments.type.payments', inputs: paymentInputs },
   { type: 'purchases', labelKey: 'segments.type.purchases', inputs: activityInputs([]) },
   { type: 'event', labelKey: 'segments.type.event', inputs: activityInputs([text('segments.input.eventName', { prop: 'name' })]) },
   { type: 'store_visits', labelKey: 'segments.type.store_visits', inputs: activityInputs([]) },
@@ -230,11 +256,23 @@ export function newCondition(type: string, ctx: CatalogContext): ConditionNode {
   return reshape({ type }, ctx);
 }
 
-/** Sets one property and reshapes the rest around it (a new field brings its own operators). */
+/** What a number means: an input of another kind or unit (days, %, money) does not keep the old value. */
+const meaning = (i: Input) => `${i.kind}:${i.unitKey ?? ''}`;
+
+/**
+ * Sets one property and reshapes the rest around it (a new field brings its own operators). An
+ * input whose meaning changed with it starts from its own initial value: 90 % does not become 0.90
+ * of a currency, nor 30 days 30 orders.
+ */
 export function setProp(c: ConditionNode, prop: string, value: unknown, ctx: CatalogContext): ConditionNode {
   const next: ConditionNode = { ...c };
-  if (value === undefined || (value === '' && specFor(c.type)?.inputs(c, ctx).find((i) => i.prop === prop)?.optional)) delete next[prop];
+  const before = specFor(c.type)?.inputs(c, ctx) ?? [];
+  if (value === undefined || (value === '' && before.find((i) => i.prop === prop)?.optional)) delete next[prop];
   else next[prop] = value;
+  for (const input of specFor(c.type)?.inputs(next, ctx) ?? []) {
+    const was = before.find((i) => i.prop === input.prop);
+    if (input.prop !== prop && was && meaning(was) !== meaning(input)) delete next[input.prop];
+  }
   return reshape(next, ctx);
 }
 
