@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
+import { enqueueJob, enqueueJobOnce, type JobHandler } from '../platform/jobs.ts';
 import type { Executor } from '../platform/http.ts';
 import { NotFound } from '../platform/errors.ts';
 import { REBUILD_JOB } from '../segments/service.ts';
@@ -23,16 +23,8 @@ const bigSorts = (trx: Executor) => sql`set local work_mem = '64MB'`.execute(trx
  * workspace rebuild is enough, however many recomputes finish meanwhile.
  */
 async function rebuildSegmentsSoon(trx: Executor, workspaceId: string): Promise<void> {
-  const waiting = await trx
-    .selectFrom('jobs')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', REBUILD_JOB)
-    .where('state', '=', 'queued')
-    .where(sql<boolean>`payload = '{}'::jsonb`)
-    .executeTakeFirst();
   const dynamic = await trx.selectFrom('segments').select('id').where('workspace_id', '=', workspaceId).where('kind', '=', 'dynamic').limit(1).executeTakeFirst();
-  if (!waiting && dynamic) await enqueueJob(trx, { workspaceId, kind: REBUILD_JOB, payload: {}, createdBy: null });
+  if (dynamic) await enqueueJobOnce(trx, { workspaceId, kind: REBUILD_JOB, createdBy: null });
 }
 
 export const insightsJobHandlers: Record<string, JobHandler> = {

@@ -1,4 +1,4 @@
-import { enqueueJob, type JobHandler } from '../platform/jobs.ts';
+import { enqueueJobOnce, type JobHandler } from '../platform/jobs.ts';
 import type { Executor } from '../platform/http.ts';
 import { recomputeOrderFiguresForWorkspace } from './figures.ts';
 
@@ -14,14 +14,7 @@ export const FIGURES_JOB = 'orders.figures';
 
 /** Queues one recompute for the workspace unless one is already waiting. */
 export async function queueFiguresRecompute(db: Executor, workspaceId: string, createdBy: string | null = null): Promise<void> {
-  const waiting = await db
-    .selectFrom('jobs')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', FIGURES_JOB)
-    .where('state', '=', 'queued')
-    .executeTakeFirst();
-  if (!waiting) await enqueueJob(db, { workspaceId, kind: FIGURES_JOB, payload: {}, createdBy });
+  await enqueueJobOnce(db, { workspaceId, kind: FIGURES_JOB, createdBy });
 }
 
 /** At worker start: every workspace whose figures follow an older definition. */

@@ -37,6 +37,22 @@ export async function enqueueJob(
 }
 
 /**
+ * Queues a job unless one of the same kind is already waiting for the workspace: recomputes that
+ * cover the whole workspace need only one run however many changes asked for it meanwhile.
+ */
+export async function enqueueJobOnce(db: Executor, job: { workspaceId: string; kind: string; createdBy?: string | null }): Promise<void> {
+  const waiting = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('workspace_id', '=', job.workspaceId)
+    .where('kind', '=', job.kind)
+    .where('state', '=', 'queued')
+    .where(sql<boolean>`payload = '{}'::jsonb`)
+    .executeTakeFirst();
+  if (!waiting) await enqueueJob(db, { ...job, payload: {} });
+}
+
+/**
  * Claims one due job: a queued one, or a running one whose lease expired (its worker died).
  * SKIP LOCKED lets several workers poll one table without waiting on each other.
  */

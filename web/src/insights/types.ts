@@ -107,18 +107,9 @@ export interface InsightSettings {
   slowingValueRatio: number;
 }
 
-/** How a customer pays (src/orders/figures.ts PaymentReliability); the clock part is judged at read time. */
-export interface PaymentReliability {
-  settledOrders: number;
-  lateOrders: number;
-  /** 0–1; null before any order is settled. */
-  onTimeShare: number | null;
-  averageDaysLate: number | null;
-  oldestUnpaidDueAt: string | null;
-  /** Whole days the oldest unpaid due date has passed; 0 when nothing is past due. */
-  daysOverdue: number;
-  paymentTermsDays: number;
-}
+import type { PaymentReliability } from '../customers/types.ts';
+
+export type { PaymentReliability };
 
 /** A customer who owes money (GET /receivables). Amounts in minor units of `currency`. */
 export interface Receivable {
