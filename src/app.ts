@@ -11,7 +11,7 @@ import { segmentsRoutes } from './segments/routes.ts';
 import { contactSegmentsRoutes } from './segments/contact-routes.ts';
 import { insightsRoutes } from './insights/routes.ts';
 import type { Engine } from './platform/db.ts';
-import { installErrorHandler, installJsonBodyParser, registerRoutes, type RouteDef } from './platform/http.ts';
+import { installErrorHandler, installNoStore, installJsonBodyParser, registerRoutes, type RouteDef } from './platform/http.ts';
 import type { Logger } from './platform/log.ts';
 import { buildOpenApi } from './platform/openapi.ts';
 import { installWebApp } from './platform/web.ts';
@@ -44,6 +44,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   installErrorHandler(app);
+  installNoStore(app);
   installJsonBodyParser(app);
   registerCsvBodyParser(app);
   registerRoutes(app, { engine: opts.engine, authenticate }, allRoutes);

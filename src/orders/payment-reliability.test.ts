@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { forEachEngine } from '../../test/support/harness.ts';
+import { signIn } from '../auth/test-support.ts';
 import { runOneJob } from '../platform/jobs.ts';
 import { getOrderFigures } from './figures.ts';
 import { FIGURES_VERSION, figuresJobHandlers, queueStaleFigures } from './figures-upgrade.ts';
@@ -191,5 +192,28 @@ forEachEngine('Payment reliability', (env) => {
     assert.equal(byAmount.body.items[0].payments.daysOverdue, 0);
     assert.equal((await api.get('/api/v1/receivables?sort=oldest')).status, 400);
     assert.equal((await api.get('/api/v1/receivables?sort=overdue&cursor=WzEsMl0')).status, 400);
+  });
+
+  it("lists an account manager's own debtors with ownerId=me, and refuses other owners' shapes", async () => {
+    const { ws, api, db } = await setup();
+    const mine = await createPerson(db, ws.workspaceId, { name: 'Mine' });
+    const theirs = await createPerson(db, ws.workspaceId, { name: 'Theirs' });
+    await db.updateTable('contacts').set({ owner_id: ws.userId }).where('id', '=', mine).execute();
+    for (const contactId of [mine, theirs]) await order(api, { contactId, orderedAt: day(0), lines: [{ sku: 'TEA', quantity: 1 }] });
+
+    const browser = client(env().app, (await signIn(env().app, ws.adminEmail, ws.adminPassword)).headers);
+    for (const sort of ['amount', 'overdue']) {
+      const me = await browser.get(`/api/v1/receivables?sort=${sort}&ownerId=me`);
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.deepEqual(me.body.items.map((r: any) => r.name), ['Mine'], sort);
+      assert.equal((await browser.get(`/api/v1/receivables?sort=${sort}`)).body.items.length, 2);
+    }
+    assert.deepEqual((await api.get(`/api/v1/receivables?ownerId=${ws.userId}`)).body.items.map((r: any) => r.name), ['Mine']);
+    const byKey = await api.get('/api/v1/receivables?ownerId=me');
+    assert.equal(byKey.status, 400, 'an API key has no user to be "me"');
+    assert.ok(byKey.body.error.fields['query.ownerId']);
+    for (const bad of ['you', "me' or 1=1", '00000000-0000-4000-8000']) {
+      assert.equal((await api.get(`/api/v1/receivables?ownerId=${encodeURIComponent(bad)}`)).status, 400, bad);
+    }
   });
 });

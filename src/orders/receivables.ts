@@ -26,11 +26,12 @@ const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  *                 partial index contact_order_stats_due.
  *   sort=overdue: only customers whose oldest unpaid order is past due, longest overdue first,
  *                 keyset on (unpaid_due_at, contact_id) over contact_order_stats_unpaid.
+ *   ownerId:      only the customers that user owns.
  */
 export async function listReceivables(
   db: Executor,
   workspaceId: string,
-  q: { sort?: 'amount' | 'overdue'; cursor?: string; limit: number },
+  q: { sort?: 'amount' | 'overdue'; ownerId?: string; cursor?: string; limit: number },
 ): Promise<Page<Receivable>> {
   const overdue = q.sort === 'overdue';
   const after = decodeCursor(q.cursor, 2);
@@ -45,6 +46,8 @@ export async function listReceivables(
     .select(['s.contact_id', 'c.name', 's.amount_due_minor', 's.total_minor', 's.order_count', 's.last_order_at'])
     .select(['s.settled_orders', 's.late_orders', 's.days_late_avg', 's.unpaid_due_at', cursorTime('s.unpaid_due_at').as('due_cursor')])
     .where('s.workspace_id', '=', workspaceId);
+  // Debtors are few next to customers: the owner is a filter on them, not an index of its own.
+  if (q.ownerId) query = query.where('c.owner_id', '=', q.ownerId);
   if (overdue) {
     query = query.where('s.unpaid_due_at', 'is not', null).where(sql<boolean>`s.unpaid_due_at < now()`);
     if (after) query = query.where(sql<boolean>`(s.unpaid_due_at, s.contact_id) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);

@@ -1,4 +1,5 @@
 import { defineRoutes, route } from '../platform/http.ts';
+import { ValidationError } from '../platform/errors.ts';
 import { READ_ANY, WRITE_CUSTOMERS } from '../auth/roles.ts';
 import * as s from './schema.ts';
 import { createProduct, getProduct, listProducts, updateProduct } from './products.ts';
@@ -97,7 +98,10 @@ export const ordersRoutes = defineRoutes([
 
   // ---- receivables and figures
   route({ method: 'GET', url: '/api/v1/receivables', summary: 'Customers with an amount due, largest first (sort=overdue: those past due, longest first)', tag, roles: READ_ANY, query: s.listReceivablesQuery,
-    handler: (ctx, { query }) => listReceivables(ctx.db, ctx.auth.workspaceId, query) }),
+    handler: (ctx, { query }) => {
+      if (query.ownerId === 'me' && !ctx.auth.userId) throw ValidationError.field('query.ownerId', 'An API key has no user: give an owner id instead of "me"');
+      return listReceivables(ctx.db, ctx.auth.workspaceId, { ...query, ownerId: query.ownerId === 'me' ? ctx.auth.userId! : query.ownerId });
+    } }),
   route({ method: 'GET', url: '/api/v1/order-figures/:contactId', summary: "A customer's order figures", tag, roles: READ_ANY, params: s.contactIdParams,
     handler: (ctx, { params }) => getOrderFigures(ctx.db, ctx.auth.workspaceId, params.contactId) }),
 ]);

@@ -176,6 +176,8 @@ export const updateComplaintBody = z.strictObject({ status: complaintStatus });
 export const listReceivablesQuery = z.strictObject({
   /** overdue: only customers with an order past due, longest overdue first. */
   sort: z.enum(['amount', 'overdue']).default('amount'),
+  /** A user id, or 'me': only the customers that user owns (an account manager's own debtors). */
+  ownerId: z.union([z.literal('me'), z.uuid('Expected a user id or "me"')]).optional(),
   cursor,
   limit,
 });

@@ -16,6 +16,16 @@ forEachEngine('HTTP plumbing', (env) => {
     assert.equal(res.json().openapi, '3.1.0');
   });
 
+  it('lets no browser or proxy keep API answers, errors included, but leaves the web app cacheable', async () => {
+    const ws = await env().workspace();
+    for (const [url, headers] of [['/api/v1/workspace', ws.headers], ['/api/v1/people?limit=1', ws.headers], ['/api/v1/people', {}], ['/v1/track', {}]] as const) {
+      const res = await env().app.inject({ method: 'GET', url, headers });
+      assert.equal(res.headers['cache-control'], 'no-store', url);
+    }
+    const page = await env().app.inject({ method: 'GET', url: '/customers' });
+    assert.notEqual(page.headers['cache-control'], 'no-store');
+  });
+
   it('reports which engine it runs on', async () => {
     const res = await env().app.inject({ method: 'GET', url: '/api/health' });
     assert.equal(res.json().engine, env().kind);

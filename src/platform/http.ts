@@ -287,6 +287,16 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   });
 }
 
+/**
+ * API answers carry customers' personal data and change with every write: no browser or proxy
+ * may keep a copy (a shared computer's cache, a reload showing yesterday's figures).
+ */
+export function installNoStore(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+  });
+}
+
 /** Maps domain, validation, body-size and database errors to one JSON shape. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: any, req, reply) => {

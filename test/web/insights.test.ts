@@ -74,7 +74,8 @@ it('accepts a falling-value share above 0 and below 100 percent, and nothing els
 it('asks for receivables by amount or by how long overdue, one page after a cursor, in a query the server takes', () => {
   assert.equal(receivablesPath('amount'), '/receivables?sort=amount&limit=50');
   assert.equal(receivablesPath('overdue', 'abc=='), '/receivables?sort=overdue&limit=50&cursor=abc%3D%3D');
-  for (const path of [receivablesPath('amount'), receivablesPath('overdue', 'abc')]) {
+  assert.equal(receivablesPath('overdue', null, 50, 'mine'), '/receivables?sort=overdue&limit=50&ownerId=me');
+  for (const path of [receivablesPath('amount'), receivablesPath('overdue', 'abc'), receivablesPath('amount', 'abc', 50, 'mine')]) {
     const query = Object.fromEntries(new URL(path, 'http://x').searchParams);
     assert.ok(listReceivablesQuery.safeParse(query).success, path);
   }

@@ -14,10 +14,12 @@ const SORTS: ReceivablesSort[] = ['amount', 'overdue'];
 export function ReceivablesView() {
   const { t } = useTranslation();
   const [sort, setSort] = useState<ReceivablesSort>('amount');
+  // Everyone's by default (the books are the company's); an account manager narrows to their own.
+  const [scope, setScope] = useState<'all' | 'mine'>('all');
   const list = useInfiniteQuery({
-    queryKey: ['insights', 'receivables', sort],
+    queryKey: ['insights', 'receivables', sort, scope],
     initialPageParam: '',
-    queryFn: ({ pageParam, signal }) => get<{ items: Receivable[]; nextCursor: string | null }>(receivablesPath(sort, pageParam), signal),
+    queryFn: ({ pageParam, signal }) => get<{ items: Receivable[]; nextCursor: string | null }>(receivablesPath(sort, pageParam, 50, scope), signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -34,6 +36,19 @@ export function ReceivablesView() {
               className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${sort === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
             >
               {t(`insights.receivables.by.${s}`)}
+            </button>
+          ))}
+        </div>
+        <div role="group" aria-label={t('insights.receivables.scope')} className="inline-flex rounded-md ring-1 ring-slate-300">
+          {(['all', 'mine'] as const).map((s) => (
+            <button
+              key={s}
+              type="button"
+              aria-pressed={scope === s}
+              onClick={() => setScope(s)}
+              className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${scope === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+            >
+              {t(`insights.receivables.${s}`)}
             </button>
           ))}
         </div>

@@ -81,8 +81,9 @@ export function parseFactor(input: string): number | null {
 }
 
 /** The receivables list's query: largest amount due first, or (overdue) only those past due, longest first. */
-export function receivablesPath(sort: ReceivablesSort, cursor?: string | null, limit = 50): string {
+export function receivablesPath(sort: ReceivablesSort, cursor?: string | null, limit = 50, scope: 'all' | 'mine' = 'all'): string {
   const q = new URLSearchParams({ sort, limit: String(limit) });
+  if (scope === 'mine') q.set('ownerId', 'me');
   if (cursor) q.set('cursor', cursor);
   return `/receivables?${q}`;
 }
