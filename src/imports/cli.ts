@@ -14,7 +14,7 @@ import { profile } from './batch-db.ts';
 import { csvFormatChoice, sniffCsvFormat } from './csv-format.ts';
 import { previewCsv } from './csv-reader.ts';
 import { csvCell, exportCsv } from './export.ts';
-import { parseMapArg, resolveMapping, suggestMapping } from './mapping.ts';
+import { isContactKind, parseMapArg, resolveMapping, suggestMapping } from './mapping.ts';
 import { runImport, type ImportCounts } from './run-import.ts';
 import { importKind } from './schema.ts';
 import { rejectionRows } from './service.ts';
@@ -37,9 +37,9 @@ function kindOf(raw: string | undefined, usage: string): ImportKind {
 }
 
 const IMPORT_USAGE =
-  'Usage: rapport import <people|companies|orders> <file.csv> [--map "CSV Column=field,..."] [--workspace ID]\n' +
+  'Usage: rapport import <people|companies|orders|payments> <file.csv> [--map "CSV Column=field,..."] [--workspace ID]\n' +
   '         [--encoding utf-8|utf-16le|utf-16be|windows-1252|windows-1251] [--delimiter comma|semicolon|tab|pipe]  (detected when left out)';
-const EXPORT_USAGE = 'Usage: rapport export <people|companies|orders> [--out file.csv] [--workspace ID] [--delimiter comma|semicolon|tab|pipe]';
+const EXPORT_USAGE = 'Usage: rapport export <people|companies|orders|payments> [--out file.csv] [--workspace ID] [--delimiter comma|semicolon|tab|pipe]';
 
 export interface ImportCommandResult {
   importId: string;
@@ -74,15 +74,14 @@ export async function runImportCommand(
   const { header } = await previewCsv(file, 1, format);
   if (header.length === 0) throw new Error(`${file} is empty: expected a header row and data rows`);
 
-  const attrs =
-    kind === 'orders'
-      ? []
-      : await engine.db
-          .selectFrom('attribute_definitions')
-          .select(['key', 'label'])
-          .where('workspace_id', '=', workspaceId)
-          .where('applies_to', 'in', [kind === 'people' ? 'person' : 'company', 'both'])
-          .execute();
+  const attrs = isContactKind(kind)
+    ? await engine.db
+        .selectFrom('attribute_definitions')
+        .select(['key', 'label'])
+        .where('workspace_id', '=', workspaceId)
+        .where('applies_to', 'in', [kind === 'people' ? 'person' : 'company', 'both'])
+        .execute()
+    : [];
   const mapping = values.map ? parseMapArg(values.map) : suggestMapping(kind, header, attrs);
   try {
     resolveMapping(kind, header, mapping, new Set(attrs.map((a) => a.key)));
@@ -190,12 +189,12 @@ async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
 export const importsCommands: Record<string, CliCommand> = {
   import: {
     bulk: true,
-    usage: 'import <people|companies|orders> <file.csv> [--map "Col=field,..."] [--workspace ID]   import a CSV file',
+    usage: 'import <people|companies|orders|payments> <file.csv> [--map "Col=field,..."] [--workspace ID]   import a CSV file',
     run: (args) => withEngine(async (engine) => void (await runImportCommand(engine, args, { out: process.stdout }))),
   },
   export: {
     bulk: true,
-    usage: 'export <people|companies|orders> [--out file.csv] [--workspace ID]   export as CSV (stdout by default)',
+    usage: 'export <people|companies|orders|payments> [--out file.csv] [--workspace ID]   export as CSV (stdout by default)',
     run: (args) =>
       withEngine(async (engine) => {
         // `rapport export people | head`: a closed pipe ends the export quietly.

@@ -44,6 +44,7 @@ const dateOnly = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 1
 export async function* exportCsv(db: Executor, workspaceId: string, kind: ImportKind, delimiter: CsvDelimiterName = 'comma'): AsyncGenerator<string> {
   const csvRow = rowWriter(delimiter);
   if (kind === 'orders') yield* exportOrders(db, workspaceId, csvRow);
+  else if (kind === 'payments') yield* exportPayments(db, workspaceId, csvRow);
   else yield* exportContacts(db, workspaceId, kind, csvRow);
 }
 
@@ -146,6 +147,43 @@ async function* exportOrders(db: Executor, workspaceId: string, csvRow: RowWrite
     yield chunk;
     if (orders.length < PAGE) return;
     const last = orders[orders.length - 1];
+    after = { at: last.at, id: last.id };
+  }
+}
+
+/**
+ * Headers the payments import maps by itself. A payment without an id of its own gets Rapport's,
+ * which the importer looks up again (load-payments.ts), and an order without a number its id, as
+ * the orders export writes it: so export → import creates nothing in the same workspace and the
+ * same payments, on the same orders, in another one holding the exported customers and orders.
+ */
+async function* exportPayments(db: Executor, workspaceId: string, csvRow: RowWriter): AsyncGenerator<string> {
+  yield BOM + csvRow(['Payment id', 'Paid at', 'Amount (minor)', 'Currency', 'Method', 'Order number', 'Customer email', 'Customer phone', 'Customer ID']);
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    let q = db
+      .selectFrom('payments as p')
+      .innerJoin('contacts as c', 'c.id', 'p.contact_id')
+      .leftJoin('orders as o', (j) => j.onRef('o.id', '=', 'p.order_id').on('o.workspace_id', '=', workspaceId))
+      .select([
+        'p.id', sql<string>`p.paid_at::text`.as('at'), 'p.external_id', 'p.paid_at', 'p.amount_minor', 'p.currency', 'p.method',
+        'p.order_id', 'o.external_id as order_number', 'c.emails', 'c.phones', 'c.external_ids',
+      ])
+      .where('p.workspace_id', '=', workspaceId)
+      .where('c.workspace_id', '=', workspaceId);
+    if (after) {
+      const a = after;
+      q = q.where(sql<boolean>`(p.paid_at, p.id) > (${a.at}::timestamptz, ${a.id}::uuid)`);
+    }
+    const rows = await q.orderBy('p.paid_at').orderBy('p.id').limit(PAGE).execute();
+    let chunk = '';
+    for (const r of rows) {
+      const order = r.order_id === null ? null : (r.order_number ?? r.order_id);
+      chunk += csvRow([r.external_id ?? r.id, r.paid_at, String(r.amount_minor), r.currency, r.method, order, r.emails?.[0], r.phones?.[0], r.external_ids?.[0]]);
+    }
+    if (chunk) yield chunk;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1];
     after = { at: last.at, id: last.id };
   }
 }

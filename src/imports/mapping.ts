@@ -26,7 +26,14 @@ export const FIELDS: Record<ImportKind, readonly string[]> = {
     'quantity',
     'unitPriceMinor',
   ],
+  // One row per payment (validate-payments.ts); orderNumber is the order's external id.
+  payments: ['externalId', 'customerEmail', 'customerPhone', 'customerExternalId', 'orderNumber', 'amountMinor', 'currency', 'paidAt', 'method'],
 };
+
+/** Kinds that load contacts, and so take custom attributes (attr.<key>) and the contact synonyms. */
+export function isContactKind(kind: ImportKind): kind is 'people' | 'companies' {
+  return kind === 'people' || kind === 'companies';
+}
 
 /** Header spellings (normalised: lower case, letters and digits only) that suggest each field. */
 const SYNONYMS: Record<ImportKind, Record<string, string[]>> = {
@@ -56,6 +63,32 @@ const SYNONYMS: Record<ImportKind, Record<string, string[]>> = {
     productName: ['productname', 'product', 'item', 'itemname', 'title'],
     quantity: ['quantity', 'qty', 'amount', 'count'],
     unitPriceMinor: ['unitpriceminor', 'priceminor', 'unitpricecents', 'pricecents'],
+  },
+  // English, Finnish, Norwegian and Russian, as a shop's or bank's export heads them. Left out on
+  // purpose: a bare "Amount" / "Summa" / "Beløp" / "Сумма" (usually major units: 1290 read as cents
+  // would be a hundredth of the money, silently), and "Reference" / "Viite" / "KID" (on bank
+  // statements the invoice's reference, which every part payment of one invoice repeats: as the
+  // payment id it would fold them into one). Both can still be mapped by hand.
+  payments: {
+    externalId: [
+      'paymentid', 'paymentnumber', 'paymentno', 'paymentreference', 'paymentref', 'transactionid', 'transactionreference', 'externalid',
+      'maksuid', 'maksutunnus', 'maksunumero', 'arkistointitunnus', 'betalingsid', 'betalingsnummer', 'betalingsreferanse', 'transaksjonsid', 'pspreference',
+      'arkivreferanse', 'idплатежа', 'номерплатежа', 'номерплатёжногопоручения', 'номерплатежногопоручения',
+    ],
+    customerEmail: ['customeremail', 'email', 'emailaddress', 'payeremail', 'sähköposti', 'asiakkaansähköposti', 'epost', 'epostadresse', 'почта', 'emailклиента'],
+    customerPhone: ['customerphone', 'phone', 'phonenumber', 'mobile', 'puhelin', 'puhelinnumero', 'telefon', 'telefonnummer', 'телефон'],
+    customerExternalId: ['customerid', 'customerexternalid', 'customernumber', 'asiakasnumero', 'asiakastunnus', 'kundenummer', 'kundeid', 'номерклиента', 'idклиента'],
+    orderNumber: ['ordernumber', 'orderno', 'orderid', 'order', 'tilausnumero', 'tilaus', 'ordrenummer', 'ordre', 'bestillingsnummer', 'номерзаказа', 'заказ'],
+    amountMinor: [
+      'amountminor', 'amountcents', 'amountinminorunits', 'amountincents', 'minorunits', 'cents',
+      'summasenteissä', 'summasentteinä', 'sentit', 'beløpiøre', 'beløpøre', 'øre', 'суммавкопейках', 'копейки',
+    ],
+    currency: ['currency', 'valuutta', 'valuta', 'валюта'],
+    paidAt: [
+      'paidat', 'paidon', 'paymentdate', 'datepaid', 'date', 'maksupäivä', 'maksupvm', 'maksettupäivä', 'päivämäärä', 'päivä',
+      'betalingsdato', 'betaltdato', 'dato', 'датаоплаты', 'датаплатежа', 'дата',
+    ],
+    method: ['method', 'paymentmethod', 'paymenttype', 'maksutapa', 'betalingsmåte', 'betalingsmetode', 'способоплаты'],
   },
 };
 
@@ -90,9 +123,9 @@ export interface AttributeKey {
 /** Guesses {csvColumn: field} from header names; columns it cannot place are left out. */
 export function suggestMapping(kind: ImportKind, headers: string[], attributes: AttributeKey[] = []): Record<string, string> {
   const byName = new Map<string, string>();
-  const table = kind === 'orders' ? SYNONYMS.orders : { ...CONTACT_SYNONYMS, ...SYNONYMS[kind] };
+  const table = isContactKind(kind) ? { ...CONTACT_SYNONYMS, ...SYNONYMS[kind] } : SYNONYMS[kind];
   for (const [field, names] of Object.entries(table)) for (const n of names) if (!byName.has(n)) byName.set(n, field);
-  if (kind !== 'orders') {
+  if (isContactKind(kind)) {
     for (const a of attributes) {
       byName.set(normaliseHeader(a.key), `attr.${a.key}`);
       byName.set(normaliseHeader(a.label), `attr.${a.key}`);
@@ -146,7 +179,7 @@ export function resolveMapping(
       (fields[at] ??= []).push(`No column "${column}" in the file`);
       continue;
     }
-    if (field.startsWith('attr.') && kind !== 'orders') {
+    if (field.startsWith('attr.') && isContactKind(kind)) {
       const key = field.slice(5);
       if (!attributeKeys.has(key)) (fields[at] ??= []).push(`No custom attribute "${key}" is defined`);
       else if (attributes.some((a) => a.key === key)) (fields[at] ??= []).push(`Attribute "${key}" is mapped twice`);
@@ -154,7 +187,7 @@ export function resolveMapping(
       continue;
     }
     if (!allowed.has(field)) {
-      (fields[at] ??= []).push(`Unknown field "${field}"; one of ${[...allowed].join(', ')}${kind === 'orders' ? '' : ', attr.<key>'}`);
+      (fields[at] ??= []).push(`Unknown field "${field}"; one of ${[...allowed].join(', ')}${isContactKind(kind) ? ', attr.<key>' : ''}`);
       continue;
     }
     if (columns.has(field)) {
@@ -168,6 +201,7 @@ export function resolveMapping(
       people: [['firstName', 'lastName', 'fullName', 'email', 'emails', 'phone', 'phones', 'externalId', 'externalIds']],
       companies: [['name']],
       orders: [['externalId'], ['customerEmail', 'customerPhone', 'customerExternalId']],
+      payments: [['amountMinor'], ['paidAt'], ['customerEmail', 'customerPhone', 'customerExternalId', 'orderNumber']],
     };
     for (const group of needs[kind]) {
       if (!group.some((f) => columns.has(f))) (fields.mapping ??= []).push(`Map at least one column to ${group.join(' or ')}`);

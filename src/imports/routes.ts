@@ -28,7 +28,7 @@ function csvDownload(reply: import('fastify').FastifyReply, name: string, body: 
   return reply.send(Readable.from(body));
 }
 
-const exportRoutes: RouteDef[] = (['people', 'companies', 'orders'] as ImportKind[]).map((kind) =>
+const exportRoutes: RouteDef[] = (['people', 'companies', 'orders', 'payments'] as ImportKind[]).map((kind) =>
   route({
     method: 'GET', url: `/api/v1/exports/${kind}.csv`, tag: TAG, summary: `Export all ${kind} as CSV (streamed; ?delimiter=semicolon for spreadsheets whose decimal mark is a comma)`, roles: READ_ANY, raw: true, query: s.exportQuery,
     handler: async (ctx, { query }) => csvDownload(ctx.reply, `${kind}.csv`, exportCsv(ctx.db, ctx.auth.workspaceId, kind, query.delimiter)),

@@ -8,10 +8,12 @@ import { sniffCsvFormat, storedFormat } from './csv-format.ts';
 import { readCsvBatches, type CsvBatch, type CsvRecord } from './csv-reader.ts';
 import { loadContactBatch } from './load-contacts.ts';
 import { loadOrderBatch } from './load-orders.ts';
+import { loadPaymentBatch } from './load-payments.ts';
 import { resolveMapping } from './mapping.ts';
 import type { ImportKind } from './tables.ts';
 import { dedupeRows, validateContact, type ContactRow, type Rejection } from './validate-contacts.ts';
 import { validateOrderLine, type OrderLineRow } from './validate-orders.ts';
+import { dedupePayments, validatePayment, type PaymentRow } from './validate-payments.ts';
 
 // Runs one uploaded import to the end: read → validate → dedupe → load, batch by batch. Each
 // batch commits with the import's counters, so GET /imports/:id shows real progress and a job
@@ -119,7 +121,8 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
   // batch and each time the rows this import added grow tenfold (a few times per million rows).
   // Only the columns behind the misestimate: a full ANALYZE also samples every expression index.
   const analyzeTables =
-    'contacts (workspace_id, kind), contact_identities (workspace_id)' + (kind === 'orders' ? ', orders (workspace_id), order_lines (workspace_id)' : '');
+    'contacts (workspace_id, kind), contact_identities (workspace_id)' +
+    (kind === 'orders' ? ', orders (workspace_id), order_lines (workspace_id)' : kind === 'payments' ? ', orders (workspace_id), payments (workspace_id)' : '');
   let analyzeAt = 1;
   const maybeAnalyze = async () => {
     if (counts.created < analyzeAt) return;
@@ -232,7 +235,8 @@ export async function runImport(engine: Engine, importId: string, opts: RunOptio
     }
     if (older) await older.committed;
     if (previous) await previous.committed;
-    if (kind === 'orders' && counts.created + counts.updated > 0) await recomputeOrderFiguresForWorkspace(db, imp.workspace_id);
+    // Amount due and payment reliability follow the orders and payments loaded (figures-sql.ts).
+    if ((kind === 'orders' || kind === 'payments') && counts.created + counts.updated > 0) await recomputeOrderFiguresForWorkspace(db, imp.workspace_id);
     await db
       .updateTable('imports')
       .set({ state: 'succeeded', bytes_done: bytesTotal, finished_at: new Date(), updated_at: new Date() })
@@ -306,6 +310,36 @@ function prepare(kind: ImportKind, batch: CsvBatch, ctx: PrepareContext): Prepar
       async load(tx) {
         const r = await loadOrderBatch(tx, { workspaceId: ctx.workspaceId, rows, rawOf });
         return { ...r, extra: { customersCreated: r.customersCreated, productsCreated: r.productsCreated } };
+      },
+    };
+  }
+
+  if (kind === 'payments') {
+    const valid: PaymentRow[] = [];
+    const pctx = { headers: ctx.headers, mapping: ctx.mapping, defaultCountry: ctx.defaultCountry };
+    for (const rec of batch.records) {
+      if (hasNul(rec)) reject(rec, 'Contains a NUL character');
+      else {
+        const r = validatePayment(pctx, rec);
+        if (typeof r === 'string') reject(rec, r);
+        else {
+          valid.push(r);
+          byLine.set(rec.line, rec.fields);
+        }
+      }
+    }
+    const { rows, duplicates, repeats, refused } = dedupePayments(valid);
+    for (const r of refused) rejections.push({ line: r.line, reason: r.reason, raw: rawOf(r.line) });
+    const c = ctx.mapping.columns;
+    const columns = { currency: c.has('currency'), method: c.has('method'), order: c.has('orderNumber') };
+    return {
+      ...base,
+      identities: null, // one batch at a time: a later batch may name a payment the one before it wrote
+      async load(tx) {
+        const r = await loadPaymentBatch(tx, { workspaceId: ctx.workspaceId, workspaceCurrency: ctx.defaultCurrency, rows, columns, rawOf });
+        // Repeats of a refused row are refused with it, not counted as duplicates.
+        const refusedRepeats = r.rejections.flatMap((x) => (repeats.get(x.line) ?? []).map((line) => ({ line, reason: x.reason, raw: rawOf(line) })));
+        return { ...r, rejections: [...r.rejections, ...refusedRepeats], duplicates: duplicates - refusedRepeats.length, extra: {} };
       },
     };
   }

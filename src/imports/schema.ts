@@ -3,7 +3,7 @@ import { csvFormatChoice } from './csv-format.ts';
 
 // Request shapes for the import and export endpoints.
 
-export const importKind = z.enum(['people', 'companies', 'orders']);
+export const importKind = z.enum(['people', 'companies', 'orders', 'payments']);
 
 /** The file's encoding and separator may be given; what is left out is detected from the file. */
 export const uploadQuery = z.object({ kind: importKind, name: z.string().max(255).optional(), ...csvFormatChoice.shape }).strict();
@@ -31,4 +31,4 @@ export const listQuery = z
 /** Comma by default; semicolon for spreadsheets whose decimal mark is a comma. */
 export const exportQuery = z.object({ delimiter: csvFormatChoice.shape.delimiter }).strict();
 
-export const exportParams = z.object({ file: z.enum(['people.csv', 'companies.csv', 'orders.csv']) }).strict();
+export const exportParams = z.object({ file: z.enum(['people.csv', 'companies.csv', 'orders.csv', 'payments.csv']) }).strict();

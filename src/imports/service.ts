@@ -11,7 +11,7 @@ import type { Executor } from '../platform/http.ts';
 import { enqueueJob } from '../platform/jobs.ts';
 import { detectEncoding, sniffCsvFormat, type CsvFormatChoice } from './csv-format.ts';
 import { previewCsv } from './csv-reader.ts';
-import { resolveMapping, suggestMapping } from './mapping.ts';
+import { isContactKind, resolveMapping, suggestMapping } from './mapping.ts';
 import type { ImportKind, ImportsTables } from './tables.ts';
 
 export const IMPORT_JOB = 'import.run';
@@ -61,7 +61,7 @@ export async function receiveUpload(body: Readable, limit = UPLOAD_LIMIT_BYTES):
 type ImportRow = Selectable<ImportsTables['imports']>;
 
 async function attributeKeys(db: Executor, workspaceId: string, kind: ImportKind) {
-  if (kind === 'orders') return [];
+  if (!isContactKind(kind)) return [];
   return db
     .selectFrom('attribute_definitions')
     .select(['key', 'label'])

@@ -1,8 +1,8 @@
 import type { Generated } from 'kysely';
 import type { Json, NullableTimestamp, Timestamp } from '../platform/tables.ts';
 
-// Row types of migrations/0004_imports.sql. Counters are bigint (strings from the pg driver).
-export type ImportKind = 'people' | 'companies' | 'orders';
+// Row types of migrations/0004_imports.sql (the payments kind: 0026). Counters are bigint (strings from the pg driver).
+export type ImportKind = 'people' | 'companies' | 'orders' | 'payments';
 export type ImportState = 'uploaded' | 'queued' | 'running' | 'succeeded' | 'failed';
 type Count = string | number | bigint;
 

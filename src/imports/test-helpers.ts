@@ -77,3 +77,49 @@ export async function people(env: TestEnv, workspaceId: string) {
     .orderBy('name')
     .execute();
 }
+
+// The payments tests' shop (import-payments*.test.ts): a test workspace (Finland, EUR, 14-day
+// payment terms) with two customers and their orders, and a payments file to import into it.
+export const PEOPLE = 'First name;Last name;Email;Phone;Customer id\r\nAino;Virtanen;aino@example.fi;040 111 2222;C-1\r\nBo;Berg;bo@example.no;;C-2\r\n';
+export const ORDERS = [
+  'Order number;Ordered at;Status;Customer email;SKU;Quantity;Unit price (minor)',
+  'A1;1.3.2025;ordered;aino@example.fi;TEA;1;1000', // due 15.3.
+  'A2;1.4.2025;ordered;aino@example.fi;TEA;2;1000', // due 15.4.
+  'A3;1.5.2025;ordered;aino@example.fi;TEA;1;1000', // due 15.5.
+  'B1;10.3.2025;ordered;bo@example.no;TEA;1;500', // due 24.3.
+].join('\r\n');
+
+// As a Finnish spreadsheet saves it: semicolons, day-first dates, Finnish headers.
+export const PAYMENTS = [
+  'Maksutunnus;Maksupäivä;Summa senteissä;Valuutta;Maksutapa;Tilausnumero;Sähköposti;Puhelin;Asiakasnumero',
+  'P1;10.3.2025;1000;EUR;card;A1;;;', // A1, on time
+  'P2;20.4.2025 14:30;2000;;bank transfer;;aino@example.fi;;', // no order named: settles A2, 5 days late
+  'P3;12.3.2025;500;eur;;B1;bo@example.no;;', // order and customer agree
+  'P4;1.5.2025;100;EUR;;X9;;;',
+  'P5;1.5.2025;100;EUR;;;nobody@example.fi;;',
+  'P6;1.5.2025;100;EUR;;A1;bo@example.no;;',
+  'P7;1.5.2025;0;EUR;;A1;;;',
+  'P8;1.5.2025;-100;EUR;;A1;;;',
+  'P9;1.5.2025;12,50;EUR;;A1;;;',
+  'P10;31.2.2025;100;EUR;;A1;;;',
+  'P11;2.5.2025;100;EUR;;;;040 111 2222;', // Aino by phone
+  'P12;2.5.2025;300;EUR;;;;;C-2', // Bo by customer id: a credit
+].join('\r\n');
+
+/** PEOPLE and ORDERS imported into the workspace. */
+export async function shop(env: TestEnv, ws: TestWorkspace): Promise<void> {
+  await importCsv(env, ws, 'people', PEOPLE);
+  const orders = await importCsv(env, ws, 'orders', ORDERS);
+  assert.equal(orders.counts.created, 4, JSON.stringify(orders));
+}
+
+export async function contactByEmail(env: TestEnv, ws: TestWorkspace, email: string): Promise<string> {
+  const row = await env.engine.db
+    .selectFrom('contact_identities')
+    .select('contact_id')
+    .where('workspace_id', '=', ws.workspaceId)
+    .where('kind', '=', 'email')
+    .where('value', '=', email)
+    .executeTakeFirstOrThrow();
+  return row.contact_id;
+}

@@ -26,8 +26,8 @@ export function iso(d: Date | string | null | undefined): string | null {
 
 const fractionDigits = new Map<string, number>();
 
-/** "12.50 EUR" for timeline summaries; currencies without cents (JPY) get none. */
-export function formatMoney(minor: number, currency: string): string {
+/** Digits after the decimal mark of a currency's minor unit: 2 for EUR, 0 for JPY (2 if unknown). */
+export function currencyDigits(currency: string): number {
   let digits = fractionDigits.get(currency);
   if (digits === undefined) {
     try {
@@ -37,6 +37,12 @@ export function formatMoney(minor: number, currency: string): string {
     }
     fractionDigits.set(currency, digits);
   }
+  return digits;
+}
+
+/** "12.50 EUR" for timeline summaries; currencies without cents (JPY) get none. */
+export function formatMoney(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
   return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
 }
 

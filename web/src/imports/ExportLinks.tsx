@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CsvFormat, ImportKind } from './types.ts';
-
-const KINDS: ImportKind[] = ['people', 'companies', 'orders'];
+import { IMPORT_KINDS, type CsvFormat } from './types.ts';
 
 /**
  * Whole-workspace CSV downloads. Plain links: the browser streams the file to disk with the
@@ -29,7 +27,7 @@ export function ExportLinks() {
         </select>
       </div>
       <ul className="flex flex-wrap gap-2">
-        {KINDS.map((kind) => (
+        {IMPORT_KINDS.map((kind) => (
           <li key={kind}>
             <a className="btn-secondary" href={`/api/v1/exports/${kind}.csv?delimiter=${delimiter}`} download={`${kind}.csv`}>
               {t('import.export.download', { what: t(`import.kind.${kind}`) })}

@@ -8,7 +8,7 @@ import { useCanWriteCustomers } from '../auth/session.tsx';
 import { ExportLinks } from './ExportLinks.tsx';
 import { FileFormat } from './FileFormat.tsx';
 import { RecentImports } from './RecentImports.tsx';
-import { FIELDS, type CsvFormat, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
+import { FIELDS, IMPORT_KINDS, type CsvFormat, type ImportKind, type ImportStatus, type UploadedImport } from './types.ts';
 
 async function uploadCsv(kind: ImportKind, file: File): Promise<UploadedImport> {
   const q = new URLSearchParams({ kind, name: file.name.slice(0, 200) });
@@ -98,11 +98,24 @@ export default function ImportWizard() {
             <label htmlFor="import-kind" className="label">
               {t('import.what')}
             </label>
-            <select id="import-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value as ImportKind)}>
-              <option value="people">{t('import.kind.people')}</option>
-              <option value="companies">{t('import.kind.companies')}</option>
-              <option value="orders">{t('import.kind.orders')}</option>
+            <select
+              id="import-kind"
+              className="input"
+              value={kind}
+              aria-describedby={kind === 'payments' ? 'import-kind-hint' : undefined}
+              onChange={(e) => setKind(e.target.value as ImportKind)}
+            >
+              {IMPORT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`import.kind.${k}`)}
+                </option>
+              ))}
             </select>
+            {kind === 'payments' && (
+              <p id="import-kind-hint" className="mt-1 text-xs text-slate-500">
+                {t('import.kindHint.payments')}
+              </p>
+            )}
           </div>
           <div>
             <label htmlFor="import-file" className="label">
