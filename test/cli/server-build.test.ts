@@ -47,5 +47,5 @@ it('compiles a server that migrates a new embedded database and answers its comm
   const again = await run(process.execPath, [bundle, 'migrate'], { env });
   assert.match(again.stdout, /Database is up to date/);
   const help = await run(process.execPath, [bundle, '--help'], { env });
-  assert.match(help.stdout, /import <people\|companies\|orders> <file\.csv>/);
+  assert.match(help.stdout, /import <people\|companies\|orders\|payments> <file\.csv>/);
 });
