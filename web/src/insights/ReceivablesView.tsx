@@ -5,10 +5,12 @@ import { get } from '../api/client.ts';
 import { formatDate, formatMoney, formatNumber, formatPercent } from '../i18n/format.ts';
 import { EmptyState, ErrorNotice, Spinner } from '../ui/states.tsx';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
+import { Segmented } from '../ui/Segmented.tsx';
 import { overdueState, receivablesPath } from './logic.ts';
 import type { PaymentReliability, Receivable, ReceivablesSort } from './types.ts';
 
 const SORTS: ReceivablesSort[] = ['amount', 'overdue'];
+const SCOPES = ['all', 'mine'] as const;
 
 /** Customers who owe money: the largest amounts first, or only those past due, longest overdue first. */
 export function ReceivablesView() {
@@ -26,32 +28,8 @@ export function ReceivablesView() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label={t('insights.receivables.sort')} className="inline-flex rounded-md ring-1 ring-slate-300">
-          {SORTS.map((s) => (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={sort === s}
-              onClick={() => setSort(s)}
-              className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${sort === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
-            >
-              {t(`insights.receivables.by.${s}`)}
-            </button>
-          ))}
-        </div>
-        <div role="group" aria-label={t('insights.receivables.scope')} className="inline-flex rounded-md ring-1 ring-slate-300">
-          {(['all', 'mine'] as const).map((s) => (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={scope === s}
-              onClick={() => setScope(s)}
-              className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${scope === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
-            >
-              {t(`insights.receivables.${s}`)}
-            </button>
-          ))}
-        </div>
+        <Segmented label={t('insights.receivables.sort')} options={SORTS} value={sort} onChange={setSort} text={(s) => t(`insights.receivables.by.${s}`)} />
+        <Segmented label={t('insights.receivables.scope')} options={SCOPES} value={scope} onChange={setScope} text={(s) => t(`insights.receivables.${s}`)} />
         <p className="text-sm text-slate-600">{t(`insights.receivables.hint.${sort}`)}</p>
       </div>
       {list.isLoading ? (

@@ -10,6 +10,7 @@ import type { SlowingItem } from './types.ts';
 import { useJob } from './useJob.ts';
 import { slowingReason } from './wording.ts';
 import { CustomerLink } from '../customers/CustomerLink.tsx';
+import { Segmented } from '../ui/Segmented.tsx';
 
 
 /** Customers whose gaps grow or whose orders shrink: the owner's own first, everyone's on request. */
@@ -38,19 +39,7 @@ export function SlowingView() {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label={t('insights.slowing.scope')} className="inline-flex rounded-md ring-1 ring-slate-300">
-          {(['mine', 'all'] as const).map((s) => (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={scope === s}
-              onClick={() => setScope(s)}
-              className={`px-3 py-1.5 text-sm first:rounded-s-md last:rounded-e-md ${scope === s ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
-            >
-              {t(`insights.slowing.${s}`)}
-            </button>
-          ))}
-        </div>
+        <Segmented label={t('insights.slowing.scope')} options={['mine', 'all'] as const} value={scope} onChange={setScope} text={(s) => t(`insights.slowing.${s}`)} />
         {canRun && (
           <button type="button" className="btn-secondary" disabled={jobRunning(job)} onClick={() => void recompute()}>
             {t('insights.slowing.recompute')}
