@@ -20,7 +20,7 @@ const CSV = [
 browserTest(env, 'a people CSV with two bad rows imports the good ones and offers a report naming the bad lines', async (page) => {
   await env().signIn();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
-  await page.getByRole('heading', { name: 'Import customers and orders' }).waitFor();
+  await page.getByRole('heading', { name: 'Import customers, orders and payments' }).waitFor();
   assert.equal(await page.getByLabel('What the file holds').inputValue(), 'people');
   const upload = page.getByRole('button', { name: 'Upload and preview' });
   assert.equal(await upload.isDisabled(), true, 'nothing to upload before a file is chosen');
